@@ -1,0 +1,104 @@
+package arazzo
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity tells how serious a Diagnostic is.
+type Severity int
+
+// Severities, from least to most serious.
+const (
+	SeverityInfo Severity = iota
+	SeverityWarning
+	SeverityError
+)
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	switch s {
+	case SeverityInfo:
+		return "info"
+	case SeverityWarning:
+		return "warning"
+	default:
+		return "error"
+	}
+}
+
+// Diagnostic is one finding of the loader or the validator, in the manner
+// of golang.org/x/tools/go/analysis: a position, a message and a hint.
+type Diagnostic struct {
+	Severity Severity
+	Pos      Position
+	// Pointer is the JSON pointer of the offending value in its document.
+	Pointer string
+	Message string
+	// Hint suggests a fix; may be empty.
+	Hint string
+	// Code is a short stable identifier of the check ("schema",
+	// "duplicate-step-id", "unknown-operation", ...), useful for tables.
+	Code string
+}
+
+// String formats the diagnostic as "file:line:col: severity: message (hint)".
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	if d.Pos.File != "" {
+		b.WriteString(d.Pos.File)
+		b.WriteByte(':')
+	}
+	if d.Pos.Line > 0 {
+		fmt.Fprintf(&b, "%d:%d:", d.Pos.Line, d.Pos.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	b.WriteString(d.Severity.String())
+	b.WriteString(": ")
+	b.WriteString(d.Message)
+	if d.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(d.Hint)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Diagnostics is a list of findings. As an error it reports its errors.
+type Diagnostics []Diagnostic
+
+// HasErrors reports whether any diagnostic is an error.
+func (ds Diagnostics) HasErrors() bool {
+	for _, d := range ds {
+		if d.Severity >= SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Errors returns the error diagnostics only.
+func (ds Diagnostics) Errors() Diagnostics {
+	var out Diagnostics
+	for _, d := range ds {
+		if d.Severity >= SeverityError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Error formats the error diagnostics, one per line.
+func (ds Diagnostics) Error() string {
+	errs := ds.Errors()
+	if len(errs) == 0 {
+		errs = ds
+	}
+	lines := make([]string, len(errs))
+	for i, d := range errs {
+		lines[i] = d.String()
+	}
+	return strings.Join(lines, "\n")
+}

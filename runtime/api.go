@@ -1,0 +1,122 @@
+package runtime
+
+import (
+	"net/http"
+	"time"
+)
+
+// Status is the outcome of a workflow run or a step execution.
+type Status string
+
+// Statuses.
+const (
+	StatusSucceeded Status = "succeeded"
+	StatusFailed    Status = "failed"
+)
+
+// Result is what a workflow run produced: its status, its outputs and the
+// trace of every step execution. Secrets are masked throughout.
+type Result struct {
+	RunID      string
+	WorkflowID string
+	Status     Status
+	// Outputs are the workflow's outputs, evaluated as far as they resolve.
+	Outputs map[string]any
+	// Error says why the workflow failed ("" when it succeeded).
+	Error string
+	// FailedStep is the step id the workflow failed at, if any.
+	FailedStep string
+	Duration   time.Duration
+	// Steps lists every step execution in order, nested workflows included.
+	Steps []StepRecord
+	// Warnings lists non-fatal findings (missing references, response
+	// validation findings in warn mode).
+	Warnings []string
+}
+
+// Succeeded reports whether the workflow succeeded.
+func (r *Result) Succeeded() bool { return r != nil && r.Status == StatusSucceeded }
+
+// StepRecord is one execution of one step (a retry is a new record).
+type StepRecord struct {
+	WorkflowID string
+	StepID     string
+	// Attempt counts executions of this step within one visit, from 1.
+	Attempt int
+	Status  Status
+	// Method and URL of the HTTP request (empty for workflow steps); the
+	// URL has secrets masked.
+	Method     string
+	URL        string
+	StatusCode int
+	Duration   time.Duration
+	// FailedCriteria names the success criteria that did not pass.
+	FailedCriteria []CriterionFailure
+	// Action is the action taken after the step: "next", "end",
+	// "goto step <id>", "goto workflow <id>", "retry", "fail", "succeed".
+	Action string
+	// ActionName is the name of the matched action, if any.
+	ActionName string
+	// Error is a transport or evaluation error, if any.
+	Error string
+	// Missing lists references that evaluated to null.
+	Missing []string
+}
+
+// CriterionFailure names one criterion that did not pass and why.
+type CriterionFailure struct {
+	Index     int
+	Condition string
+	Type      string
+	Detail    string
+}
+
+// StepInfo identifies a step execution for Observer callbacks.
+type StepInfo struct {
+	RunID      string
+	WorkflowID string
+	StepID     string
+	Attempt    int
+}
+
+// RequestInfo describes a request about to be sent (secrets masked).
+type RequestInfo struct {
+	StepInfo
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// ResponseInfo describes a response received (secrets masked).
+type ResponseInfo struct {
+	StepInfo
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	Duration   time.Duration
+}
+
+// Observer receives events during a run, in the manner of
+// net/http/httptrace.ClientTrace: any nil field is skipped. Callbacks run on
+// the goroutine executing the workflow and must not block for long.
+type Observer struct {
+	StepStarted      func(StepInfo)
+	StepFinished     func(StepRecord)
+	RequestSent      func(RequestInfo)
+	ResponseReceived func(ResponseInfo)
+}
+
+// Limits bounds a run (decisions F8). Zero fields take the defaults.
+type Limits struct {
+	// MaxStepExecutions caps step executions per run (default 1000).
+	MaxStepExecutions int
+	// MaxDepth caps nested workflow calls (default 32).
+	MaxDepth int
+	// RequestTimeout caps each HTTP request (default 30s).
+	RequestTimeout time.Duration
+	// MaxResponseBytes caps the body kept per response (default 10 MiB).
+	MaxResponseBytes int64
+	// MaxRetryAfter caps waits from retryAfter and Retry-After (default 5m).
+	MaxRetryAfter time.Duration
+}

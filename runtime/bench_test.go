@@ -1,0 +1,119 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/openapi"
+	"github.com/weftflow/weft/runtime"
+)
+
+const referenceWorkflow = "../testdata/hookdeck/arazzo/hookdeck-attach-integration-to-source-workflow.yml"
+
+// minimalHookdeck answers the four calls of the reference workflow with
+// fixed bodies: the cheapest possible server, so that a benchmark measures
+// the client side.
+func minimalHookdeck() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		p := r.URL.Path
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(p, "/sources"):
+			_, _ = io.WriteString(w, `{"id":"src_bench","name":"s","type":"WEBHOOK"}`)
+		case r.Method == http.MethodPost && strings.HasSuffix(p, "/integrations"):
+			_, _ = io.WriteString(w, `{"id":"int_bench","label":"l","provider":"HMAC"}`)
+		case r.Method == http.MethodPut && strings.Contains(p, "/attach/"):
+			_, _ = io.WriteString(w, `{"success":true}`)
+		case r.Method == http.MethodGet && strings.Contains(p, "/sources/"):
+			_, _ = io.WriteString(w, `{"id":"src_bench","name":"s"}`)
+		default:
+			w.WriteHeader(404)
+		}
+	})
+}
+
+var benchInputs = map[string]any{"sourceName": "s", "integrationLabel": "l", "provider": "HMAC"}
+
+// BenchmarkReferenceWorkflow runs the reference workflow in-process
+// against a loopback server. Compare with BenchmarkReferenceByHand.
+func BenchmarkReferenceWorkflow(b *testing.B) {
+	doc, err := arazzo.Load(context.Background(), referenceWorkflow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(minimalHookdeck())
+	defer srv.Close()
+	base := srv.URL + "/2025-07-01"
+	r, err := runtime.New(doc,
+		runtime.WithHTTPClient(srv.Client()),
+		runtime.WithServer("sourcesApi", base),
+		runtime.WithServer("integrationsApi", base),
+		runtime.WithCredentials(staticCreds{"sourcesApi/bearerAuth": {Token: "k"}, "integrationsApi/bearerAuth": {Token: "k"}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := r.Run(ctx, "attach-integration-to-source", benchInputs)
+		if err != nil || !res.Succeeded() {
+			b.Fatalf("run: %v %+v", err, res)
+		}
+	}
+}
+
+// BenchmarkReferenceByHand makes the same four requests with net/http and
+// encoding/json, reading the same fields.
+func BenchmarkReferenceByHand(b *testing.B) {
+	srv := httptest.NewServer(minimalHookdeck())
+	defer srv.Close()
+	c := srv.Client()
+	base := srv.URL + "/2025-07-01"
+	call := func(method, url string, body any) map[string]any {
+		var rd io.Reader
+		if body != nil {
+			data, _ := json.Marshal(body)
+			rd = bytes.NewReader(data)
+		}
+		req, _ := http.NewRequest(method, url, rd)
+		req.Header.Set("Authorization", "Bearer k")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		dec := json.NewDecoder(resp.Body)
+		dec.UseNumber()
+		if err := dec.Decode(&out); err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s %s: %d %v", method, url, resp.StatusCode, err)
+		}
+		return out
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src := call(http.MethodPost, base+"/sources", map[string]any{"name": benchInputs["sourceName"], "type": "WEBHOOK"})
+		integ := call(http.MethodPost, base+"/integrations", map[string]any{"label": benchInputs["integrationLabel"], "provider": benchInputs["provider"]})
+		att := call(http.MethodPut, base+"/integrations/"+integ["id"].(string)+"/attach/"+src["id"].(string), nil)
+		if att["success"] != true {
+			b.Fatal("not attached")
+		}
+		got := call(http.MethodGet, base+"/sources/"+src["id"].(string), nil)
+		_ = map[string]any{"sourceId": got["id"], "integrationId": integ["id"], "attached": att["success"]}
+	}
+}
+
+var _ openapi.Credentials = staticCreds(nil)

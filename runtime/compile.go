@@ -1,0 +1,553 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/openapi"
+)
+
+// Runner executes the workflows of one loaded document. New compiles every
+// expression and binds every operation once; a Runner is immutable after
+// that and safe for concurrent Run calls.
+type Runner struct {
+	doc       *arazzo.Document
+	cfg       config
+	auth      *openapi.Authorizer
+	workflows map[*arazzo.Workflow]*workflow
+	// entry maps the workflow ids of the entry document.
+	entry map[string]*workflow
+}
+
+// workflow is a compiled workflow.
+type workflow struct {
+	wf       *arazzo.Workflow
+	doc      *arazzo.Document
+	id       string
+	schema   *jsonschema.Schema
+	defaults map[string]any
+	secret   map[string]bool // input names whose values are secrets
+	steps    []*step
+	index    map[string]int
+	success  []*action
+	failure  []*action
+	outputs  []output
+	depends  []*workflow
+}
+
+type output struct {
+	name  string
+	value expression.Value
+}
+
+type param struct {
+	name, in string
+	value    expression.Value
+}
+
+type step struct {
+	s        *arazzo.Step
+	wf       *workflow
+	id       string
+	op       *openapi.Operation
+	source   string // source description name of op
+	callee   *workflow
+	params   []param
+	body     *body
+	criteria []*criterion
+	onOK     []*action // step actions, then inherited workflow actions
+	onFail   []*action
+	outputs  []output
+}
+
+type body struct {
+	contentType  string
+	payload      expression.Value
+	hasPayload   bool
+	replacements []replacement
+}
+
+type replacement struct {
+	target string
+	value  expression.Value
+}
+
+type criterion struct {
+	c        *arazzo.Criterion
+	compiled *expression.CompiledCriterion
+}
+
+type action struct {
+	name       string
+	typ        string
+	stepID     string
+	workflowID string
+	target     *workflow // goto/retry workflow target
+	criteria   []*criterion
+	retryAfter float64
+	hasAfter   bool
+	retryLimit int
+	params     []param
+}
+
+// New prepares a runner for doc: it compiles every expression of every
+// workflow reachable from doc (arazzo sources included), binds operations
+// and input schemas, and applies opts. It fails when the document has
+// error diagnostics or anything cannot be compiled.
+func New(doc *arazzo.Document, opts ...Option) (*Runner, error) {
+	if doc == nil {
+		return nil, errors.New("runtime.New: nil document")
+	}
+	if doc.Diagnostics.HasErrors() {
+		return nil, fmt.Errorf("runtime.New: document has errors:\n%w", doc.Diagnostics.Errors())
+	}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	cfg.fill()
+	r := &Runner{
+		doc:       doc,
+		cfg:       cfg,
+		workflows: map[*arazzo.Workflow]*workflow{},
+		entry:     map[string]*workflow{},
+		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client},
+	}
+	c := &compiler{r: r, seenDocs: map[*arazzo.Document]bool{}}
+	c.collect(doc)
+	for _, w := range c.order {
+		if err := c.compileWorkflow(w); err != nil {
+			return nil, err
+		}
+	}
+	for _, wf := range doc.Workflows {
+		r.entry[wf.WorkflowID] = r.workflows[wf]
+	}
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
+	}
+	return r, nil
+}
+
+// Document returns the document the runner executes.
+func (r *Runner) Document() *arazzo.Document { return r.doc }
+
+type compiler struct {
+	r        *Runner
+	seenDocs map[*arazzo.Document]bool
+	order    []*workflow
+	errs     []error
+}
+
+// collect registers every workflow of doc and of its arazzo sources.
+func (c *compiler) collect(doc *arazzo.Document) {
+	if doc == nil || c.seenDocs[doc] {
+		return
+	}
+	c.seenDocs[doc] = true
+	for _, wf := range doc.Workflows {
+		w := &workflow{wf: wf, doc: doc, id: wf.WorkflowID, index: map[string]int{}}
+		c.r.workflows[wf] = w
+		c.order = append(c.order, w)
+	}
+	for _, sd := range doc.SourceDescriptions {
+		if sd.Arazzo != nil {
+			c.collect(sd.Arazzo)
+		}
+	}
+}
+
+func (c *compiler) errorf(m *arazzo.Meta, format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s: %s", posString(m), fmt.Sprintf(format, args...)))
+}
+
+func posString(m *arazzo.Meta) string {
+	if m == nil {
+		return "?"
+	}
+	p := m.Pos
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+	}
+	if p.File != "" {
+		return p.File + "#" + m.Pointer
+	}
+	return "#" + m.Pointer
+}
+
+// findWorkflow resolves a workflow id as written in doc: a local id, or
+// $sourceDescriptions.<name>.<workflowId>.
+func (c *compiler) findWorkflow(doc *arazzo.Document, id string) *workflow {
+	if rest, ok := strings.CutPrefix(id, "$sourceDescriptions."); ok {
+		name, wfID, ok := strings.Cut(rest, ".")
+		if !ok {
+			return nil
+		}
+		for _, sd := range doc.SourceDescriptions {
+			if sd.Name == name && sd.Arazzo != nil {
+				for _, wf := range sd.Arazzo.Workflows {
+					if wf.WorkflowID == wfID {
+						return c.r.workflows[wf]
+					}
+				}
+			}
+		}
+		return nil
+	}
+	for _, wf := range doc.Workflows {
+		if wf.WorkflowID == id {
+			return c.r.workflows[wf]
+		}
+	}
+	return nil
+}
+
+func (c *compiler) compileWorkflow(w *workflow) error {
+	wf := w.wf
+	if err := c.compileInputs(w); err != nil {
+		c.errorf(&wf.Meta, "workflow %q inputs: %v", wf.WorkflowID, err)
+	}
+	for _, dep := range wf.DependsOn {
+		d := c.findWorkflow(w.doc, dep)
+		if d == nil {
+			c.errorf(&wf.Meta, "workflow %q depends on unknown workflow %q", wf.WorkflowID, dep)
+			continue
+		}
+		w.depends = append(w.depends, d)
+	}
+	w.success = c.successActions(w, wf.SuccessActions)
+	w.failure = c.failureActions(w, wf.FailureActions)
+	wfParams := c.params(w.doc, wf.Parameters)
+	for i, s := range wf.Steps {
+		w.index[s.StepID] = i
+	}
+	for _, s := range wf.Steps {
+		w.steps = append(w.steps, c.compileStep(w, s, wfParams))
+	}
+	w.outputs = c.outputs(wf.Outputs)
+	return nil
+}
+
+func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *step {
+	st := &step{s: s, wf: w, id: s.StepID}
+	switch {
+	case s.Target != nil && s.Target.Operation != nil:
+		st.op = s.Target.Operation
+		if s.Target.Source != nil {
+			st.source = s.Target.Source.Name
+		}
+	case s.Target != nil && s.Target.Workflow != nil:
+		st.callee = c.r.workflows[s.Target.Workflow]
+	case s.WorkflowID != "":
+		st.callee = c.findWorkflow(w.doc, s.WorkflowID)
+	}
+	if st.op == nil && st.callee == nil {
+		c.errorf(&s.Meta, "step %q of workflow %q has no bound target", s.StepID, w.id)
+	}
+	// Parameters: workflow-level first, then the step's; the step wins for
+	// the same (name, in) (decisions F7). For workflow steps "in" is unused.
+	own := c.params(w.doc, s.Parameters)
+	key := func(p param) string {
+		if st.callee != nil {
+			return p.name
+		}
+		return p.name + "\x00" + p.in
+	}
+	seen := map[string]int{}
+	for _, p := range append(append([]param(nil), wfParams...), own...) {
+		k := key(p)
+		if i, ok := seen[k]; ok {
+			st.params[i] = p
+			continue
+		}
+		seen[k] = len(st.params)
+		st.params = append(st.params, p)
+	}
+	if rb := s.RequestBody; rb != nil {
+		b := &body{contentType: rb.ContentType, hasPayload: rb.HasPayload}
+		if rb.HasPayload {
+			b.payload = c.value(&rb.Meta, rb.Payload)
+		}
+		for _, rep := range rb.Replacements {
+			b.replacements = append(b.replacements, replacement{target: rep.Target, value: c.value(&rep.Meta, rep.Value)})
+		}
+		st.body = b
+	}
+	st.criteria = c.criteria(s.SuccessCriteria)
+	st.outputs = c.outputs(s.Outputs)
+	st.onOK = mergeActions(c.successActions(w, s.OnSuccess), w.success)
+	st.onFail = mergeActions(c.failureActions(w, s.OnFailure), w.failure)
+	return st
+}
+
+// mergeActions appends the workflow's actions whose names the step did not
+// redefine (decisions F1).
+func mergeActions(own, inherited []*action) []*action {
+	out := append([]*action(nil), own...)
+	for _, a := range inherited {
+		redefined := false
+		for _, o := range own {
+			if o.name == a.name {
+				redefined = true
+				break
+			}
+		}
+		if !redefined {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (c *compiler) value(m *arazzo.Meta, v any) expression.Value {
+	cv, err := expression.CompileValue(v)
+	if err != nil {
+		c.errorf(m, "%v", err)
+		return nil
+	}
+	return cv
+}
+
+func (c *compiler) params(doc *arazzo.Document, ps []*arazzo.Parameter) []param {
+	var out []param
+	for _, p := range ps {
+		name, in, val, meta := p.Name, p.In, p.Value, &p.Meta
+		if p.Reusable != nil {
+			comp := componentParam(doc, p.Reusable.Reference)
+			if comp == nil {
+				c.errorf(&p.Meta, "unknown parameter component %q", p.Reusable.Reference)
+				continue
+			}
+			name, in, val = comp.Name, comp.In, comp.Value
+			if p.Reusable.HasValue {
+				val = p.Reusable.Value
+			}
+		}
+		out = append(out, param{name: name, in: in, value: c.value(meta, val)})
+	}
+	return out
+}
+
+func componentKey(ref, kind string) (string, bool) {
+	return strings.CutPrefix(strings.TrimSpace(ref), "$components."+kind+".")
+}
+
+func componentParam(doc *arazzo.Document, ref string) *arazzo.Parameter {
+	key, ok := componentKey(ref, "parameters")
+	if !ok || doc.Components == nil {
+		return nil
+	}
+	return doc.Components.Parameters[key]
+}
+
+func (c *compiler) criteria(cs []*arazzo.Criterion) []*criterion {
+	var out []*criterion
+	for _, cr := range cs {
+		cc, err := expression.CompileCriterion(expression.CriterionSpec{
+			Context: cr.Context, Condition: cr.Condition, Type: cr.Type, Version: cr.Version,
+		})
+		if err != nil {
+			c.errorf(&cr.Meta, "criterion %q: %v", cr.Condition, err)
+			continue
+		}
+		out = append(out, &criterion{c: cr, compiled: cc})
+	}
+	return out
+}
+
+func (c *compiler) outputs(os []*arazzo.Output) []output {
+	var out []output
+	for _, o := range os {
+		if v := c.value(&o.Meta, o.Value); v != nil {
+			out = append(out, output{name: o.Name, value: v})
+		}
+	}
+	return out
+}
+
+func (c *compiler) successActions(w *workflow, as []*arazzo.SuccessAction) []*action {
+	var out []*action
+	for _, a := range as {
+		if a.Reusable != nil {
+			key, ok := componentKey(a.Reusable.Reference, "successActions")
+			var comp *arazzo.SuccessAction
+			if ok && w.doc.Components != nil {
+				comp = w.doc.Components.SuccessActions[key]
+			}
+			if comp == nil {
+				c.errorf(&a.Meta, "unknown success action component %q", a.Reusable.Reference)
+				continue
+			}
+			a = comp
+		}
+		ca := &action{name: a.Name, typ: a.Type, stepID: a.StepID, workflowID: a.WorkflowID, criteria: c.criteria(a.Criteria)}
+		c.bindAction(w, &a.Meta, ca, a.Parameters)
+		out = append(out, ca)
+	}
+	return out
+}
+
+func (c *compiler) failureActions(w *workflow, as []*arazzo.FailureAction) []*action {
+	var out []*action
+	for _, a := range as {
+		if a.Reusable != nil {
+			key, ok := componentKey(a.Reusable.Reference, "failureActions")
+			var comp *arazzo.FailureAction
+			if ok && w.doc.Components != nil {
+				comp = w.doc.Components.FailureActions[key]
+			}
+			if comp == nil {
+				c.errorf(&a.Meta, "unknown failure action component %q", a.Reusable.Reference)
+				continue
+			}
+			a = comp
+		}
+		ca := &action{name: a.Name, typ: a.Type, stepID: a.StepID, workflowID: a.WorkflowID, criteria: c.criteria(a.Criteria), retryLimit: 1}
+		if a.RetryAfter != nil {
+			ca.retryAfter, ca.hasAfter = *a.RetryAfter, true
+		}
+		if a.RetryLimit != nil {
+			ca.retryLimit = *a.RetryLimit
+		}
+		c.bindAction(w, &a.Meta, ca, a.Parameters)
+		out = append(out, ca)
+	}
+	return out
+}
+
+func (c *compiler) bindAction(w *workflow, m *arazzo.Meta, a *action, ps []*arazzo.Parameter) {
+	if a.workflowID != "" {
+		a.target = c.findWorkflow(w.doc, a.workflowID)
+		if a.target == nil {
+			c.errorf(m, "action %q names unknown workflow %q", a.name, a.workflowID)
+		}
+	}
+	if a.stepID != "" {
+		if _, ok := w.index[a.stepID]; !ok {
+			if _, ok := stepIndex(w.wf, a.stepID); !ok {
+				c.errorf(m, "action %q names unknown step %q", a.name, a.stepID)
+			}
+		}
+	}
+	a.params = c.params(w.doc, ps)
+}
+
+func stepIndex(wf *arazzo.Workflow, id string) (int, bool) {
+	for i, s := range wf.Steps {
+		if s.StepID == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+var secretName = regexp.MustCompile(`(?i)(secret|token|password|passwd|api[-_]?key|authorization|credential)`)
+
+// compileInputs compiles the inputs JSON Schema (2020-12), with $ref to
+// the document's components resolved, and records defaults and secrets.
+func (c *compiler) compileInputs(w *workflow) error {
+	w.secret = map[string]bool{}
+	schema := w.wf.Inputs
+	if schema == nil {
+		return nil
+	}
+	// Build a JSON resource shaped like the document so that
+	// "#/components/inputs/x" references resolve.
+	var idx int
+	for i, wf := range w.doc.Workflows {
+		if wf == w.wf {
+			idx = i
+		}
+	}
+	wfs := make([]any, len(w.doc.Workflows))
+	for i := range wfs {
+		wfs[i] = map[string]any{}
+	}
+	wfs[idx] = map[string]any{"inputs": schema}
+	root := map[string]any{"workflows": wfs}
+	if w.doc.Components != nil && w.doc.Components.Inputs != nil {
+		root["components"] = map[string]any{"inputs": w.doc.Components.Inputs}
+	}
+	data, err := json.Marshal(normalizeYAML(root))
+	if err != nil {
+		return err
+	}
+	resource := fmt.Sprintf("weft:///doc-%p.json", w.doc)
+	comp := jsonschema.NewCompiler()
+	comp.Draft = jsonschema.Draft2020
+	comp.ExtractAnnotations = true
+	if err := comp.AddResource(resource, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	sch, err := comp.Compile(resource + "#/workflows/" + strconv.Itoa(idx) + "/inputs")
+	if err != nil {
+		return err
+	}
+	w.schema = sch
+	// Defaults and secrets from the top-level properties (through one $ref).
+	props := topProperties(sch)
+	w.defaults = map[string]any{}
+	for name, p := range props {
+		if p.Default != nil {
+			w.defaults[name] = p.Default
+		}
+		if p.Format == "password" || secretName.MatchString(name) {
+			w.secret[name] = true
+		}
+	}
+	return nil
+}
+
+func topProperties(s *jsonschema.Schema) map[string]*jsonschema.Schema {
+	for s != nil && len(s.Properties) == 0 && s.Ref != nil {
+		s = s.Ref
+	}
+	if s == nil {
+		return nil
+	}
+	out := map[string]*jsonschema.Schema{}
+	for name, p := range s.Properties {
+		for p.Ref != nil && p.Default == nil && p.Format == "" {
+			p = p.Ref
+		}
+		out[name] = p
+	}
+	return out
+}
+
+// normalizeYAML converts map[any]any (possible from YAML) to
+// map[string]any recursively so that values marshal as JSON.
+func normalizeYAML(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = normalizeYAML(x)
+		}
+		return m
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[fmt.Sprint(k)] = normalizeYAML(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(t))
+		for i, x := range t {
+			s[i] = normalizeYAML(x)
+		}
+		return s
+	default:
+		return v
+	}
+}

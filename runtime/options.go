@@ -1,0 +1,173 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/weftflow/weft/openapi"
+)
+
+// Option configures a Runner. Options compose: later options override
+// earlier ones for the same setting.
+type Option func(*config)
+
+type config struct {
+	client        *http.Client
+	servers       map[string]string
+	serverVars    map[string]map[string]string
+	creds         openapi.Credentials
+	logger        *slog.Logger
+	observer      *Observer
+	limits        Limits
+	sleep         func(ctx context.Context, d time.Duration) error
+	validate      bool
+	validateFail  bool
+	depInputs     map[string]map[string]any
+	now           func() time.Time
+	statusSuccess func(code int) bool
+}
+
+// Default limits (decisions F8).
+const (
+	DefaultMaxStepExecutions = 1000
+	DefaultMaxDepth          = 32
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultMaxResponseBytes  = 10 << 20
+	DefaultMaxRetryAfter     = 5 * time.Minute
+)
+
+func defaultConfig() config {
+	return config{
+		client:     http.DefaultClient,
+		servers:    map[string]string{},
+		serverVars: map[string]map[string]string{},
+		sleep:      sleepContext,
+		depInputs:  map[string]map[string]any{},
+		now:        time.Now,
+		statusSuccess: func(code int) bool {
+			return code >= 200 && code < 300
+		},
+	}
+}
+
+func (c *config) fill() {
+	if c.limits.MaxStepExecutions <= 0 {
+		c.limits.MaxStepExecutions = DefaultMaxStepExecutions
+	}
+	if c.limits.MaxDepth <= 0 {
+		c.limits.MaxDepth = DefaultMaxDepth
+	}
+	if c.limits.RequestTimeout <= 0 {
+		c.limits.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.limits.MaxResponseBytes <= 0 {
+		c.limits.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if c.limits.MaxRetryAfter <= 0 {
+		c.limits.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.logger == nil {
+		c.logger = slog.New(discardHandler{})
+	}
+	if c.client == nil {
+		c.client = http.DefaultClient
+	}
+}
+
+// sleepContext waits for d or until ctx is done.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// WithHTTPClient sets the client for every API call (default
+// http.DefaultClient). OAuth2 token requests use it too.
+func WithHTTPClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
+
+// WithServer overrides the base URL of every operation of the named source
+// description (decisions H1). The URL keeps its path: operations are
+// appended to it.
+func WithServer(source, baseURL string) Option {
+	return func(cfg *config) { cfg.servers[source] = baseURL }
+}
+
+// WithServerVariable sets a server variable of the named source's servers,
+// overriding its default.
+func WithServerVariable(source, name, value string) Option {
+	return func(cfg *config) {
+		m := cfg.serverVars[source]
+		if m == nil {
+			m = map[string]string{}
+			cfg.serverVars[source] = m
+		}
+		m[name] = value
+	}
+}
+
+// WithCredentials sets the credentials provider used for security schemes
+// (default: none, so no credentials are sent).
+func WithCredentials(c openapi.Credentials) Option { return func(cfg *config) { cfg.creds = c } }
+
+// WithLogger sets the structured logger. Every record carries run_id and,
+// where it applies, workflow_id and step_id.
+func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
+
+// WithObserver sets the event observer.
+func WithObserver(o *Observer) Option { return func(cfg *config) { cfg.observer = o } }
+
+// WithLimits sets the run limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option { return func(cfg *config) { cfg.limits = l } }
+
+// WithSleep replaces the function used to wait before retries. It must
+// return early with ctx.Err() when ctx is done. Tests use it to make
+// retries instant and to record the waits.
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(cfg *config) {
+		if f != nil {
+			cfg.sleep = f
+		}
+	}
+}
+
+// WithResponseValidation turns validation of responses against the OpenAPI
+// description on (decisions H5). Findings are warnings in the result; with
+// failOnFinding they also make the step fail.
+func WithResponseValidation(failOnFinding bool) Option {
+	return func(cfg *config) { cfg.validate = true; cfg.validateFail = failOnFinding }
+}
+
+// WithDependencyInputs gives the inputs used when workflowID runs as a
+// dependency (dependsOn) of the workflow being run (decisions F6).
+func WithDependencyInputs(workflowID string, inputs map[string]any) Option {
+	return func(cfg *config) { cfg.depInputs[workflowID] = inputs }
+}
+
+// WithDefaultSuccess replaces the rule that decides whether an operation
+// step without successCriteria succeeded (default: a 2xx status,
+// decisions D4).
+func WithDefaultSuccess(f func(statusCode int) bool) Option {
+	return func(cfg *config) {
+		if f != nil {
+			cfg.statusSuccess = f
+		}
+	}
+}
+
+// discardHandler is a slog.Handler that drops everything.
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -1,0 +1,972 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/openapi"
+)
+
+// LimitError reports that a run reached one of its limits (decisions F8).
+type LimitError struct {
+	// Limit is the name of the Limits field that was reached.
+	Limit string
+	Value any
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("limit %s (%v) reached", e.Limit, e.Value)
+}
+
+// InputError reports that the inputs of a workflow do not satisfy its
+// inputs schema; Problems lists every violation.
+type InputError struct {
+	WorkflowID string
+	Problems   []string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("invalid inputs for workflow %q:\n  %s", e.WorkflowID, strings.Join(e.Problems, "\n  "))
+}
+
+// Workflows lists the workflow ids of the entry document, in order.
+func (r *Runner) Workflows() []string {
+	ids := make([]string, 0, len(r.doc.Workflows))
+	for _, wf := range r.doc.Workflows {
+		ids = append(ids, wf.WorkflowID)
+	}
+	return ids
+}
+
+// Run runs the workflow workflowID of the entry document with inputs.
+//
+// The error is for failures to run: unknown workflow, invalid inputs, a
+// cancelled context, a limit reached. A workflow that ran and failed is a
+// Result whose Status is StatusFailed, with Error saying why. When an
+// error is returned after steps ran, the partial Result is returned too.
+func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]any) (*Result, error) {
+	w := r.entry[workflowID]
+	if w == nil {
+		return nil, fmt.Errorf("unknown workflow %q (the document has: %s)", workflowID, strings.Join(r.Workflows(), ", "))
+	}
+	ru := &run{
+		r:         r,
+		id:        newRunID(),
+		start:     r.cfg.now(),
+		wfInputs:  map[string]map[string]any{},
+		wfOutputs: map[string]map[string]any{},
+		deps:      map[*workflow]*wfResult{},
+		masker:    newMasker(),
+	}
+	ru.log = r.cfg.logger.With("run_id", ru.id)
+	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}
+	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String("workflow_id", workflowID))
+	res, err := ru.runWorkflow(ctx, w, inputs, 0)
+	out := ru.result
+	out.Duration = time.Since(ru.start)
+	if res != nil {
+		out.Status = res.status
+		out.Outputs = res.outputs
+		out.Error = ru.masker.mask(res.reason)
+		out.FailedStep = res.failedStep
+	}
+	if err != nil {
+		out.Status = StatusFailed
+		if out.Error == "" {
+			out.Error = ru.masker.mask(err.Error())
+		}
+		ru.log.LogAttrs(ctx, slog.LevelError, "run aborted", slog.String("workflow_id", workflowID), slog.String("error", ru.masker.mask(err.Error())))
+		var ie *InputError
+		if errors.As(err, &ie) && len(out.Steps) == 0 {
+			return nil, err
+		}
+		return out, maskedError{err, ru.masker}
+	}
+	ru.log.LogAttrs(ctx, slog.LevelInfo, "run finished", slog.String("workflow_id", workflowID), slog.String("status", string(out.Status)))
+	return out, nil
+}
+
+// maskedError wraps an error so that its message has secrets masked while
+// errors.Is/As still see the original.
+type maskedError struct {
+	err error
+	m   *masker
+}
+
+func (e maskedError) Error() string { return e.m.mask(e.err.Error()) }
+func (e maskedError) Unwrap() error { return e.err }
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// run is the state of one Run call.
+type run struct {
+	r          *Runner
+	id         string
+	start      time.Time
+	log        *slog.Logger
+	result     *Result
+	executions int
+	wfInputs   map[string]map[string]any
+	wfOutputs  map[string]map[string]any
+	deps       map[*workflow]*wfResult
+	masker     *masker
+}
+
+// wfResult is the outcome of one workflow execution.
+type wfResult struct {
+	status     Status
+	outputs    map[string]any
+	reason     string
+	failedStep string
+}
+
+// frame is the state of one workflow execution.
+type frame struct {
+	w       *workflow
+	inputs  map[string]any
+	outputs map[string]map[string]any // step id -> outputs
+	depth   int
+}
+
+func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]any, depth int) (*wfResult, error) {
+	if depth >= ru.r.cfg.limits.MaxDepth {
+		return nil, &LimitError{Limit: "MaxDepth", Value: ru.r.cfg.limits.MaxDepth}
+	}
+	// Dependencies first, once per run (decisions F6).
+	for _, d := range w.depends {
+		dr, ok := ru.deps[d]
+		if !ok {
+			var err error
+			dr, err = ru.runWorkflow(ctx, d, ru.r.cfg.depInputs[d.id], depth+1)
+			if err != nil {
+				var ie *InputError
+				if !errors.As(err, &ie) {
+					return nil, err
+				}
+				dr = &wfResult{status: StatusFailed, reason: err.Error()}
+			}
+			ru.deps[d] = dr
+		}
+		if dr.status != StatusSucceeded {
+			return &wfResult{status: StatusFailed, reason: fmt.Sprintf("dependency %q failed: %s", d.id, dr.reason)}, nil
+		}
+	}
+	in, err := ru.prepareInputs(w, inputs)
+	if err != nil {
+		return nil, err
+	}
+	ru.wfInputs[w.id] = in
+	f := &frame{w: w, inputs: in, outputs: map[string]map[string]any{}, depth: depth}
+	res, err := ru.execSteps(ctx, f)
+	if err != nil {
+		return res, err
+	}
+	if res.outputs == nil {
+		res.outputs = ru.workflowOutputs(f)
+	}
+	ru.wfOutputs[w.id] = res.outputs
+	return res, nil
+}
+
+// prepareInputs applies defaults, normalises numbers through JSON and
+// validates against the inputs schema, listing every problem.
+func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any, error) {
+	in := map[string]any{}
+	for k, v := range w.defaults {
+		in[k] = v
+	}
+	for k, v := range inputs {
+		in[k] = v
+	}
+	for name := range w.secret {
+		if s, ok := in[name].(string); ok {
+			ru.masker.add(s)
+		}
+	}
+	// Round-trip through JSON so that the schema validator and the
+	// expression evaluator see one set of types.
+	data, err := json.Marshal(in)
+	if err != nil {
+		return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
+	}
+	var norm map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&norm); err != nil {
+		return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
+	}
+	if w.schema != nil {
+		if err := w.schema.Validate(norm); err != nil {
+			var ve *jsonschema.ValidationError
+			if errors.As(err, &ve) {
+				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(ve, ru.masker)}
+			}
+			return nil, &InputError{WorkflowID: w.id, Problems: []string{ru.masker.mask(err.Error())}}
+		}
+	}
+	return norm, nil
+}
+
+func leafProblems(ve *jsonschema.ValidationError, m *masker) []string {
+	var out []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			loc := e.InstanceLocation
+			if loc == "" {
+				loc = "/"
+			}
+			out = append(out, m.mask(fmt.Sprintf("%s: %s", loc, e.Message)))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.Strings(out)
+	return out
+}
+
+// workflowOutputs evaluates the workflow's outputs as far as they resolve.
+func (ru *run) workflowOutputs(f *frame) map[string]any {
+	out := map[string]any{}
+	env := &env{ru: ru, f: f}
+	for _, o := range f.w.outputs {
+		v, missing, err := o.value.Eval(env)
+		if err != nil {
+			ru.warn(fmt.Sprintf("workflow %q output %q: %v", f.w.id, o.name, err))
+			continue
+		}
+		if len(missing) > 0 && v == nil {
+			ru.warn(fmt.Sprintf("workflow %q output %q did not resolve: %s", f.w.id, o.name, strings.Join(missing, ", ")))
+			continue
+		}
+		out[o.name] = v
+	}
+	return out
+}
+
+func (ru *run) warn(s string) {
+	ru.result.Warnings = append(ru.result.Warnings, ru.masker.mask(s))
+}
+
+// execSteps runs the steps of a workflow from the first, following the
+// actions (decisions F1–F5).
+func (ru *run) execSteps(ctx context.Context, f *frame) (*wfResult, error) {
+	w := f.w
+	i := 0
+	for i < len(w.steps) {
+		st := w.steps[i]
+		out, err := ru.visitStep(ctx, f, st)
+		if err != nil {
+			return &wfResult{status: StatusFailed, reason: err.Error(), failedStep: st.id}, err
+		}
+		switch out.kind {
+		case flowNext:
+			i++
+		case flowGotoStep:
+			i = w.index[out.stepID]
+		case flowEnd:
+			res := &wfResult{status: out.status, reason: out.reason}
+			if out.status == StatusFailed {
+				res.failedStep = st.id
+			}
+			return res, nil
+		case flowFail:
+			return &wfResult{status: StatusFailed, reason: out.reason, failedStep: st.id}, nil
+		case flowGotoWorkflow:
+			// One-way transfer (decisions F4).
+			tr, err := ru.runWorkflow(ctx, out.target, out.inputs, f.depth+1)
+			if err != nil {
+				return &wfResult{status: StatusFailed, reason: err.Error(), failedStep: st.id}, err
+			}
+			res := &wfResult{status: tr.status, reason: tr.reason, failedStep: tr.failedStep}
+			if tr.status != StatusSucceeded && res.reason != "" {
+				res.reason = fmt.Sprintf("workflow %q (reached by goto from step %q) failed: %s", out.target.id, st.id, tr.reason)
+			}
+			return res, nil
+		}
+	}
+	return &wfResult{status: StatusSucceeded}, nil
+}
+
+type flowKind int
+
+const (
+	flowNext flowKind = iota
+	flowGotoStep
+	flowGotoWorkflow
+	flowEnd
+	flowFail
+)
+
+type flow struct {
+	kind   flowKind
+	stepID string
+	target *workflow
+	inputs map[string]any
+	status Status
+	reason string
+}
+
+// exchange is what one step execution produced.
+type exchange struct {
+	req       *openapi.Request
+	resp      *openapi.Response
+	calleeOut map[string]any // $outputs for workflow steps
+	outputs   map[string]any
+}
+
+// visitStep executes a step, with its retries, and decides where to go.
+func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) {
+	retries := map[*action]int{}
+	attempt := 0
+	for {
+		attempt++
+		rec, ex, ok, err := ru.execStep(ctx, f, st, attempt)
+		if err != nil {
+			ru.finish(rec, "error")
+			return flow{}, err
+		}
+		if ok {
+			fl, name, err := ru.chooseSuccess(ctx, f, st, ex)
+			if err != nil {
+				return flow{}, err
+			}
+			ru.finishFlow(rec, fl, name)
+			return fl, nil
+		}
+		// Failure: find the first matching failure action (F1), skipping
+		// retries whose limit is used up (F5).
+		env := &env{ru: ru, f: f, ex: ex}
+		var chosen *action
+		for _, a := range st.onFail {
+			if !ru.criteriaPass(env, a.criteria) {
+				continue
+			}
+			if a.typ == "retry" && retries[a] >= a.retryLimit {
+				continue
+			}
+			chosen = a
+			break
+		}
+		reason := ru.failureReason(st, rec)
+		if chosen == nil {
+			rec.Action = "fail"
+			ru.emit(rec)
+			return flow{kind: flowFail, reason: reason}, nil
+		}
+		rec.ActionName = chosen.name
+		switch chosen.typ {
+		case "end":
+			rec.Action = "end"
+			ru.emit(rec)
+			return flow{kind: flowEnd, status: StatusFailed, reason: reason}, nil
+		case "goto":
+			fl, err := ru.gotoFlow(ctx, f, env, chosen)
+			if err != nil {
+				rec.Action = "error"
+				ru.emit(rec)
+				return flow{}, err
+			}
+			ru.finishFlow(rec, fl, chosen.name)
+			return fl, nil
+		case "retry":
+			retries[chosen]++
+			rec.Action = "retry"
+			ru.emit(rec)
+			wait := ru.retryDelay(chosen, ex)
+			if err := ru.r.cfg.sleep(ctx, wait); err != nil {
+				return flow{}, err
+			}
+			if chosen.stepID != "" {
+				if err := ru.runSideStep(ctx, f, chosen.stepID); err != nil {
+					return flow{}, err
+				}
+			}
+			if chosen.target != nil {
+				in, err := ru.actionInputs(env, chosen)
+				if err != nil {
+					return flow{}, err
+				}
+				if _, err := ru.runWorkflow(ctx, chosen.target, in, f.depth+1); err != nil {
+					return flow{}, err
+				}
+			}
+			continue
+		default:
+			rec.Action = "fail"
+			ru.emit(rec)
+			return flow{kind: flowFail, reason: reason}, nil
+		}
+	}
+}
+
+func (ru *run) failureReason(st *step, rec *StepRecord) string {
+	switch {
+	case rec.Error != "":
+		return fmt.Sprintf("step %q: %s", st.id, rec.Error)
+	case len(rec.FailedCriteria) > 0:
+		fc := rec.FailedCriteria[0]
+		msg := fmt.Sprintf("step %q: success criterion %q failed", st.id, fc.Condition)
+		if fc.Detail != "" {
+			msg += ": " + fc.Detail
+		}
+		return msg
+	case st.callee != nil:
+		return fmt.Sprintf("step %q: workflow %q failed", st.id, st.callee.id)
+	default:
+		return fmt.Sprintf("step %q: unexpected status %d", st.id, rec.StatusCode)
+	}
+}
+
+// runSideStep runs the named step once (a retry target), recording its
+// outputs and ignoring its actions.
+func (ru *run) runSideStep(ctx context.Context, f *frame, stepID string) error {
+	i, ok := f.w.index[stepID]
+	if !ok {
+		return fmt.Errorf("unknown step %q", stepID)
+	}
+	rec, _, _, err := ru.execStep(ctx, f, f.w.steps[i], 1)
+	if err != nil {
+		ru.finish(rec, "error")
+		return err
+	}
+	rec.Action = "next"
+	ru.emit(rec)
+	return nil
+}
+
+func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchange) (flow, string, error) {
+	env := &env{ru: ru, f: f, ex: ex}
+	for _, a := range st.onOK {
+		if !ru.criteriaPass(env, a.criteria) {
+			continue
+		}
+		switch a.typ {
+		case "end":
+			return flow{kind: flowEnd, status: StatusSucceeded}, a.name, nil
+		case "goto":
+			fl, err := ru.gotoFlow(ctx, f, env, a)
+			return fl, a.name, err
+		}
+	}
+	return flow{kind: flowNext}, "", nil
+}
+
+func (ru *run) gotoFlow(ctx context.Context, f *frame, env *env, a *action) (flow, error) {
+	if a.stepID != "" {
+		return flow{kind: flowGotoStep, stepID: a.stepID}, nil
+	}
+	if a.target == nil {
+		return flow{}, fmt.Errorf("goto action %q has no target", a.name)
+	}
+	in, err := ru.actionInputs(env, a)
+	if err != nil {
+		return flow{}, err
+	}
+	return flow{kind: flowGotoWorkflow, target: a.target, inputs: in}, nil
+}
+
+func (ru *run) actionInputs(env *env, a *action) (map[string]any, error) {
+	if len(a.params) == 0 {
+		return nil, nil
+	}
+	in := map[string]any{}
+	for _, p := range a.params {
+		v, _, err := p.value.Eval(env)
+		if err != nil {
+			return nil, fmt.Errorf("action %q parameter %q: %w", a.name, p.name, err)
+		}
+		in[p.name] = v
+	}
+	return in, nil
+}
+
+func (ru *run) criteriaPass(env *env, cs []*criterion) bool {
+	for _, c := range cs {
+		o, err := c.compiled.Eval(env)
+		if err != nil || !o.Passed {
+			return false
+		}
+	}
+	return true
+}
+
+// retryDelay is retryAfter seconds, overridden by a Retry-After header
+// (seconds or HTTP date), capped by MaxRetryAfter (decisions F5).
+func (ru *run) retryDelay(a *action, ex *exchange) time.Duration {
+	var d time.Duration
+	if a.hasAfter {
+		d = time.Duration(a.retryAfter * float64(time.Second))
+	}
+	if ex != nil && ex.resp != nil {
+		if h := strings.TrimSpace(ex.resp.Header.Get("Retry-After")); h != "" {
+			if secs, err := strconv.ParseFloat(h, 64); err == nil && secs >= 0 {
+				d = time.Duration(secs * float64(time.Second))
+			} else if t, err := http.ParseTime(h); err == nil {
+				d = t.Sub(ru.r.cfg.now())
+				if d < 0 {
+					d = 0
+				}
+			}
+		}
+	}
+	if max := ru.r.cfg.limits.MaxRetryAfter; d > max {
+		d = max
+	}
+	return d
+}
+
+func (ru *run) finishFlow(rec *StepRecord, fl flow, name string) {
+	rec.ActionName = name
+	switch fl.kind {
+	case flowNext:
+		rec.Action = "next"
+	case flowGotoStep:
+		rec.Action = "goto step " + fl.stepID
+	case flowGotoWorkflow:
+		rec.Action = "goto workflow " + fl.target.id
+	case flowEnd:
+		rec.Action = "end"
+	case flowFail:
+		rec.Action = "fail"
+	}
+	ru.emit(rec)
+}
+
+func (ru *run) finish(rec *StepRecord, action string) {
+	if rec == nil {
+		return
+	}
+	rec.Action = action
+	ru.emit(rec)
+}
+
+// emit appends the record to the trace and tells the observer.
+func (ru *run) emit(rec *StepRecord) {
+	rec.URL = ru.masker.mask(rec.URL)
+	rec.Error = ru.masker.mask(rec.Error)
+	for i := range rec.FailedCriteria {
+		rec.FailedCriteria[i].Detail = ru.masker.mask(rec.FailedCriteria[i].Detail)
+	}
+	ru.result.Steps = append(ru.result.Steps, *rec)
+	lvl := slog.LevelInfo
+	if rec.Status != StatusSucceeded {
+		lvl = slog.LevelWarn
+	}
+	ru.log.LogAttrs(context.Background(), lvl, "step finished",
+		slog.String("workflow_id", rec.WorkflowID), slog.String("step_id", rec.StepID),
+		slog.Int("attempt", rec.Attempt), slog.String("status", string(rec.Status)),
+		slog.Int("status_code", rec.StatusCode), slog.String("action", rec.Action),
+		slog.Duration("duration", rec.Duration))
+	if o := ru.r.cfg.observer; o != nil && o.StepFinished != nil {
+		o.StepFinished(*rec)
+	}
+}
+
+// execStep performs one execution of a step: request, response, criteria
+// and outputs. ok reports success. err is only for failures to run (limits,
+// cancellation); a transport error is a failed step.
+func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*StepRecord, *exchange, bool, error) {
+	rec := &StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}
+	if err := ctx.Err(); err != nil {
+		return rec, nil, false, err
+	}
+	ru.executions++
+	if ru.executions > ru.r.cfg.limits.MaxStepExecutions {
+		return rec, nil, false, &LimitError{Limit: "MaxStepExecutions", Value: ru.r.cfg.limits.MaxStepExecutions}
+	}
+	info := StepInfo{RunID: ru.id, WorkflowID: f.w.id, StepID: st.id, Attempt: attempt}
+	if o := ru.r.cfg.observer; o != nil && o.StepStarted != nil {
+		o.StepStarted(info)
+	}
+	log := ru.log.With("workflow_id", f.w.id, "step_id", st.id)
+	log.LogAttrs(ctx, slog.LevelDebug, "step started", slog.Int("attempt", attempt))
+	start := time.Now()
+	defer func() { rec.Duration = time.Since(start) }()
+
+	ex := &exchange{}
+	env := &env{ru: ru, f: f, ex: ex}
+	var missing []string
+
+	// Evaluate parameters.
+	type pv struct {
+		name, in string
+		v        any
+	}
+	var params []pv
+	for _, p := range st.params {
+		if p.value == nil {
+			continue
+		}
+		v, miss, err := p.value.Eval(env)
+		missing = append(missing, miss...)
+		if err != nil {
+			rec.Error = fmt.Sprintf("parameter %q: %v", p.name, err)
+			return rec, ex, false, nil
+		}
+		params = append(params, pv{p.name, p.in, v})
+	}
+
+	var ok bool
+	if st.callee != nil {
+		in := map[string]any{}
+		for _, p := range params {
+			in[p.name] = p.v
+		}
+		res, err := ru.runWorkflow(ctx, st.callee, in, f.depth+1)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				rec.Missing = missing
+				return rec, ex, false, err
+			}
+			rec.Error = err.Error()
+			rec.Missing = missing
+			return rec, ex, false, nil
+		}
+		ex.calleeOut = res.outputs
+		ok = res.status == StatusSucceeded
+		if !ok {
+			rec.Error = fmt.Sprintf("workflow %q failed: %s", st.callee.id, res.reason)
+		}
+	} else {
+		ops := make([]openapi.ParamValue, len(params))
+		for i, p := range params {
+			ops[i] = openapi.ParamValue{Name: p.name, In: p.in, Value: p.v}
+		}
+		var b *openapi.Body
+		if st.body != nil {
+			b = &openapi.Body{ContentType: st.body.contentType}
+			if st.body.hasPayload && st.body.payload != nil {
+				v, miss, err := st.body.payload.Eval(env)
+				missing = append(missing, miss...)
+				if err != nil {
+					rec.Error = fmt.Sprintf("request body: %v", err)
+					return rec, ex, false, nil
+				}
+				b.Value = v
+			}
+			for _, rp := range st.body.replacements {
+				if rp.value == nil {
+					continue
+				}
+				v, miss, err := rp.value.Eval(env)
+				missing = append(missing, miss...)
+				if err != nil {
+					rec.Error = fmt.Sprintf("replacement %q: %v", rp.target, err)
+					return rec, ex, false, nil
+				}
+				b.Replacements = append(b.Replacements, openapi.Replacement{Target: rp.target, Value: v})
+			}
+		}
+		cfg := &ru.r.cfg
+		opts := openapi.RequestOptions{
+			Source:          st.source,
+			BaseURL:         cfg.servers[st.source],
+			ServerVariables: cfg.serverVars[st.source],
+			Auth:            ru.r.auth,
+		}
+		req, err := st.op.BuildRequest(ctx, ops, b, opts)
+		if err != nil {
+			rec.Error = fmt.Sprintf("building request: %v", err)
+			rec.Missing = missing
+			return rec, ex, false, nil
+		}
+		ru.masker.add(req.Secrets...)
+		ex.req = req
+		rec.Method = req.HTTP.Method
+		rec.URL = req.HTTP.URL.String()
+		resp, err := ru.send(ctx, info, req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return rec, ex, false, ctx.Err()
+			}
+			rec.Error = err.Error()
+			rec.Missing = missing
+			return rec, ex, false, nil
+		}
+		ex.resp = resp
+		rec.StatusCode = resp.StatusCode
+		ok = cfg.statusSuccess(resp.StatusCode)
+		if len(st.criteria) > 0 {
+			ok = true
+		}
+		if cfg.validate {
+			for _, fnd := range st.op.ValidateResponse(ctx, req, resp) {
+				ru.warn(fmt.Sprintf("step %q: response validation: %s", st.id, fnd.Message))
+				if cfg.validateFail {
+					ok = false
+					if rec.Error == "" {
+						rec.Error = "response validation: " + fnd.Message
+					}
+				}
+			}
+		}
+	}
+
+	// Success criteria (all must pass).
+	if st.callee == nil || ok {
+		for i, c := range st.criteria {
+			o, err := c.compiled.Eval(env)
+			missing = append(missing, o.Missing...)
+			if err != nil || !o.Passed {
+				ok = false
+				detail := o.Detail
+				if err != nil {
+					detail = err.Error()
+				}
+				typ := c.c.Type
+				if typ == "" {
+					typ = "simple"
+				}
+				rec.FailedCriteria = append(rec.FailedCriteria, CriterionFailure{Index: i, Condition: c.c.Condition, Type: typ, Detail: detail})
+			}
+		}
+	}
+
+	// Outputs, recorded whatever the outcome so that actions can read them.
+	outs := map[string]any{}
+	for _, o := range st.outputs {
+		v, miss, err := o.value.Eval(env)
+		missing = append(missing, miss...)
+		if err != nil {
+			ru.warn(fmt.Sprintf("step %q output %q: %v", st.id, o.name, err))
+			continue
+		}
+		outs[o.name] = v
+	}
+	f.outputs[st.id] = outs
+	ex.outputs = outs
+	rec.Missing = dedupe(missing)
+	if ok {
+		rec.Status = StatusSucceeded
+	}
+	return rec, ex, ok, nil
+}
+
+func dedupe(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	seen := map[string]bool{}
+	out := s[:0]
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// send performs the HTTP exchange with the request timeout, telling the
+// observer, and refreshes an OAuth2 token once on a 401.
+func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*openapi.Response, error) {
+	cfg := &ru.r.cfg
+	o := cfg.observer
+	if o != nil && o.RequestSent != nil {
+		o.RequestSent(RequestInfo{
+			StepInfo: info, Method: req.HTTP.Method, URL: ru.masker.mask(req.HTTP.URL.String()),
+			Header: ru.masker.header(req.HTTP.Header), Body: []byte(ru.masker.mask(string(req.Body))),
+		})
+	}
+	rctx, cancel := context.WithTimeout(ctx, cfg.limits.RequestTimeout)
+	defer cancel()
+	start := time.Now()
+	hr := req.HTTP.WithContext(rctx)
+	if req.Body != nil {
+		hr.Body = io.NopCloser(strings.NewReader(string(req.Body)))
+	}
+	resp, err := cfg.client.Do(hr)
+	if err != nil {
+		if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			return nil, &LimitError{Limit: "RequestTimeout", Value: cfg.limits.RequestTimeout}
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.HTTP.Method, ru.masker.mask(req.HTTP.URL.Redacted()), unwrapURLError(err))
+	}
+	r, err := openapi.ReadResponse(resp, cfg.limits.MaxResponseBytes)
+	if err != nil {
+		return nil, err
+	}
+	if r.Truncated {
+		ru.warn(fmt.Sprintf("step %q: response body truncated at %d bytes (limit MaxResponseBytes)", info.StepID, cfg.limits.MaxResponseBytes))
+	}
+	if o != nil && o.ResponseReceived != nil {
+		o.ResponseReceived(ResponseInfo{
+			StepInfo: info, StatusCode: r.StatusCode, Header: ru.masker.header(r.Header),
+			Body: []byte(ru.masker.mask(string(r.Raw))), Duration: time.Since(start),
+		})
+	}
+	return r, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			return inner
+		}
+	}
+	return err
+}
+
+// env resolves runtime expressions for one step execution.
+type env struct {
+	ru *run
+	f  *frame
+	ex *exchange
+}
+
+func (e *env) Resolve(ref *expression.Reference) (any, bool) {
+	switch ref.Root {
+	case expression.RootStatusCode:
+		if e.ex == nil || e.ex.resp == nil {
+			return nil, false
+		}
+		return e.ex.resp.StatusCode, true
+	case expression.RootURL:
+		if e.ex == nil || e.ex.req == nil {
+			return nil, false
+		}
+		return e.ru.masker.mask(e.ex.req.HTTP.URL.String()), true
+	case expression.RootMethod:
+		if e.ex == nil || e.ex.req == nil {
+			return nil, false
+		}
+		return e.ex.req.HTTP.Method, true
+	case expression.RootRequest:
+		if e.ex == nil || e.ex.req == nil {
+			return nil, false
+		}
+		req := e.ex.req
+		switch ref.Field {
+		case "header":
+			vs := req.HTTP.Header.Values(ref.Name)
+			if len(vs) == 0 {
+				return nil, false
+			}
+			return vs[0], true
+		case "query":
+			v, ok := req.QueryParams[ref.Name]
+			return v, ok
+		case "path":
+			v, ok := req.PathParams[ref.Name]
+			return v, ok
+		case "body":
+			if req.BodyValue == nil && req.Body == nil {
+				return nil, false
+			}
+			if req.BodyValue != nil {
+				return req.BodyValue, true
+			}
+			return string(req.Body), true
+		}
+	case expression.RootResponse:
+		if e.ex == nil || e.ex.resp == nil {
+			return nil, false
+		}
+		switch ref.Field {
+		case "header":
+			vs := e.ex.resp.Header.Values(ref.Name)
+			if len(vs) == 0 {
+				return nil, false
+			}
+			return vs[0], true
+		case "body":
+			return e.ex.resp.Body, true
+		}
+	case expression.RootInputs:
+		v, ok := e.f.inputs[ref.Name]
+		return v, ok
+	case expression.RootOutputs:
+		if e.ex == nil || e.ex.calleeOut == nil {
+			if e.ex != nil && e.ex.outputs != nil {
+				v, ok := e.ex.outputs[ref.Name]
+				return v, ok
+			}
+			return nil, false
+		}
+		v, ok := e.ex.calleeOut[ref.Name]
+		return v, ok
+	case expression.RootSteps:
+		outs, ok := e.f.outputs[ref.ID]
+		if !ok {
+			return nil, false
+		}
+		if ref.Field != "" && ref.Field != "outputs" {
+			return nil, false
+		}
+		if ref.Name == "" {
+			return outs, true
+		}
+		v, ok := outs[ref.Name]
+		return v, ok
+	case expression.RootWorkflows:
+		var m map[string]any
+		switch ref.Field {
+		case "inputs":
+			m = e.ru.wfInputs[ref.ID]
+		case "outputs":
+			m = e.ru.wfOutputs[ref.ID]
+		}
+		if m == nil {
+			return nil, false
+		}
+		if ref.Name == "" {
+			return m, true
+		}
+		v, ok := m[ref.Name]
+		return v, ok
+	case expression.RootSourceDescriptions:
+		for _, sd := range e.f.w.doc.SourceDescriptions {
+			if sd.Name != ref.ID {
+				continue
+			}
+			switch ref.Name {
+			case "url":
+				return sd.URL, true
+			case "type":
+				return sd.Type, true
+			case "name":
+				return sd.Name, true
+			}
+			return ref.Name, true
+		}
+	case expression.RootComponents:
+		c := e.f.w.doc.Components
+		if c == nil {
+			return nil, false
+		}
+		switch ref.Field {
+		case "parameters":
+			if p := c.Parameters[ref.Name]; p != nil {
+				return p.Value, true
+			}
+		case "inputs":
+			if v, ok := c.Inputs[ref.Name]; ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}

@@ -587,14 +587,15 @@ func (ru *run) emit(rec *StepRecord) {
 // and outputs. ok reports success. err is only for failures to run (limits,
 // cancellation); a transport error is a failed step.
 func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*StepRecord, *exchange, bool, error) {
-	rec := &StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}
+	// A step refused before it starts leaves no record in the trace.
 	if err := ctx.Err(); err != nil {
-		return rec, nil, false, err
+		return nil, nil, false, err
+	}
+	if ru.executions >= ru.r.cfg.limits.MaxStepExecutions {
+		return nil, nil, false, &LimitError{Limit: "MaxStepExecutions", Value: ru.r.cfg.limits.MaxStepExecutions}
 	}
 	ru.executions++
-	if ru.executions > ru.r.cfg.limits.MaxStepExecutions {
-		return rec, nil, false, &LimitError{Limit: "MaxStepExecutions", Value: ru.r.cfg.limits.MaxStepExecutions}
-	}
+	rec := &StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}
 	info := StepInfo{RunID: ru.id, WorkflowID: f.w.id, StepID: st.id, Attempt: attempt}
 	if o := ru.r.cfg.observer; o != nil && o.StepStarted != nil {
 		o.StepStarted(info)
@@ -700,6 +701,11 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		if err != nil {
 			if ctx.Err() != nil {
 				return rec, ex, false, ctx.Err()
+			}
+			var le *LimitError
+			if errors.As(err, &le) {
+				rec.Error = err.Error()
+				return rec, ex, false, err
 			}
 			rec.Error = err.Error()
 			rec.Missing = missing

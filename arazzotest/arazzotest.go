@@ -1,0 +1,207 @@
+// Package arazzotest runs Arazzo workflows from Go tests.
+//
+// Run loads a document, runs one of its workflows and fails the test with
+// readable diagnostics or a step trace when something goes wrong; ServeAll
+// points every source of a document at a test server. RunCase and
+// ExecCase run the hermetic conformance cases of testdata/conformance
+// (see that directory's README for the case.yaml format).
+package arazzotest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/runtime"
+)
+
+// Load loads the Arazzo document at path and fails the test (t.Fatal) when
+// it has error diagnostics, listing them; warnings are logged.
+func Load(t testing.TB, path string, opts ...arazzo.Option) *arazzo.Document {
+	t.Helper()
+	doc, err := load(t.Context(), path, opts...)
+	if err != nil {
+		t.Fatalf("arazzotest: loading %s:\n%s", path, indent(err.Error()))
+	}
+	for _, d := range doc.Diagnostics {
+		if d.Severity < arazzo.SeverityError {
+			t.Logf("%s", d.String())
+		}
+	}
+	return doc
+}
+
+// load calls arazzo.Load, turning a panic or a nil document into an error.
+func load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, fmt.Errorf("internal error while loading: %v", p)
+		}
+	}()
+	doc, err = arazzo.Load(ctx, path, opts...)
+	if err == nil && doc == nil {
+		err = errors.New("no document")
+	}
+	if err == nil && doc.Diagnostics.HasErrors() {
+		err = doc.Diagnostics
+	}
+	return doc, err
+}
+
+// Run loads the document at path and runs workflowID with inputs and
+// opts. Error diagnostics, a runner that cannot be built and a run that
+// cannot start end the test (t.Fatal); a workflow that fails marks the
+// test failed (t.Error) with the step trace. The result is returned for
+// further assertions (nil only after t.Fatal in a non-standard TB).
+func Run(t testing.TB, path, workflowID string, inputs map[string]any, opts ...runtime.Option) *runtime.Result {
+	t.Helper()
+	doc := Load(t, path)
+	return RunDocument(t, doc, workflowID, inputs, opts...)
+}
+
+// RunDocument is Run for a document already loaded (with Load, say, to
+// build the ServeAll options first).
+func RunDocument(t testing.TB, doc *arazzo.Document, workflowID string, inputs map[string]any, opts ...runtime.Option) *runtime.Result {
+	t.Helper()
+	res, err := execute(t.Context(), doc, workflowID, inputs, opts...)
+	if err != nil && res == nil {
+		t.Fatalf("arazzotest: %v", err)
+		return nil
+	}
+	if err != nil {
+		res.Status = runtime.StatusFailed
+		if res.Error == "" {
+			res.Error = err.Error()
+		}
+	}
+	if !res.Succeeded() {
+		t.Errorf("arazzotest: workflow %s failed: %s\n%s", workflowID, res.Error, indent(Trace(res)))
+	}
+	return res
+}
+
+// execute builds a runner and runs the workflow, turning panics into
+// errors.
+func execute(ctx context.Context, doc *arazzo.Document, workflowID string, inputs map[string]any, opts ...runtime.Option) (res *runtime.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error running %s: %v", workflowID, p)
+		}
+	}()
+	r, err := runtime.New(doc, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return r.Run(ctx, workflowID, inputs)
+}
+
+// ServeAll returns a runtime.WithServer option per source description of
+// doc, and of every Arazzo document it references, pointing each at
+// baseURL (the URL of an httptest.Server, say). Operation paths are then
+// requested relative to baseURL.
+func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
+	var opts []runtime.Option
+	for _, name := range SourceNames(doc) {
+		opts = append(opts, runtime.WithServer(name, baseURL))
+	}
+	return opts
+}
+
+// SourceNames lists the names of the OpenAPI source descriptions of doc
+// and of the Arazzo documents it references, transitively, sorted and
+// without duplicates.
+func SourceNames(doc *arazzo.Document) []string {
+	seen := map[string]bool{}
+	visited := map[*arazzo.Document]bool{}
+	var walk func(d *arazzo.Document)
+	walk = func(d *arazzo.Document) {
+		if d == nil || visited[d] {
+			return
+		}
+		visited[d] = true
+		for _, sd := range d.SourceDescriptions {
+			if sd == nil {
+				continue
+			}
+			if sd.Arazzo != nil {
+				walk(sd.Arazzo)
+				continue
+			}
+			seen[sd.Name] = true
+		}
+	}
+	walk(doc)
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Trace formats the step executions of a result, one line per execution
+// with the reasons of failures indented below, then the outcome.
+func Trace(res *runtime.Result) string {
+	if res == nil {
+		return "(no result)\n"
+	}
+	var b strings.Builder
+	for i, s := range res.Steps {
+		name := s.StepID
+		if s.WorkflowID != res.WorkflowID {
+			name = s.WorkflowID + "/" + s.StepID
+		}
+		if s.Attempt > 1 {
+			name += fmt.Sprintf(" (attempt %d)", s.Attempt)
+		}
+		fmt.Fprintf(&b, "%2d. %-9s %s", i+1, s.Status, name)
+		if s.Method != "" {
+			fmt.Fprintf(&b, ": %s %s -> %d", s.Method, s.URL, s.StatusCode)
+		}
+		fmt.Fprintf(&b, " [%dms]", s.Duration.Milliseconds())
+		if s.Action != "" {
+			fmt.Fprintf(&b, " then %s", s.Action)
+			if s.ActionName != "" {
+				fmt.Fprintf(&b, " (%s)", s.ActionName)
+			}
+		}
+		b.WriteByte('\n')
+		for _, c := range s.FailedCriteria {
+			fmt.Fprintf(&b, "      criterion %d failed: %s", c.Index, c.Condition)
+			if c.Detail != "" {
+				fmt.Fprintf(&b, " (%s)", c.Detail)
+			}
+			b.WriteByte('\n')
+		}
+		if s.Error != "" {
+			fmt.Fprintf(&b, "      error: %s\n", s.Error)
+		}
+		if len(s.Missing) > 0 {
+			fmt.Fprintf(&b, "      missing: %s\n", strings.Join(s.Missing, ", "))
+		}
+	}
+	fmt.Fprintf(&b, "workflow %s %s", res.WorkflowID, res.Status)
+	if res.FailedStep != "" {
+		fmt.Fprintf(&b, " at step %s", res.FailedStep)
+	}
+	if res.Error != "" {
+		fmt.Fprintf(&b, ": %s", res.Error)
+	}
+	b.WriteByte('\n')
+	for _, w := range res.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	return b.String()
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "    " + l
+	}
+	return strings.Join(lines, "\n")
+}

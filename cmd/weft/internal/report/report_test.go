@@ -1,0 +1,153 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weftflow/weft/runtime"
+)
+
+func sampleResult() *runtime.Result {
+	return &runtime.Result{
+		RunID: "r1", WorkflowID: "wf", Status: runtime.StatusFailed,
+		Outputs: map[string]any{"id": "x1"}, Error: "step get failed", FailedStep: "get",
+		Duration: 1500 * time.Millisecond,
+		Steps: []runtime.StepRecord{
+			{WorkflowID: "wf", StepID: "create", Attempt: 1, Status: runtime.StatusSucceeded, Method: "POST",
+				URL: "http://h/items", StatusCode: 201, Duration: 12 * time.Millisecond, Action: "next"},
+			{WorkflowID: "sub", StepID: "get", Attempt: 2, Status: runtime.StatusFailed, Method: "GET",
+				URL: "http://h/items/x1?key=****", StatusCode: 404, Duration: 3 * time.Millisecond, Action: "fail",
+				FailedCriteria: []runtime.CriterionFailure{{Index: 0, Condition: "$statusCode == 200", Type: "simple", Detail: "404 != 200"}}},
+		},
+	}
+}
+
+func TestJSONKeys(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, sampleResult()); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return ks
+	}
+	if got, want := keys(m), []string{"durationMs", "error", "outputs", "status", "steps", "workflowId"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("keys %v, want %v", got, want)
+	}
+	steps := m["steps"].([]any)
+	s1 := steps[1].(map[string]any)
+	want := []string{"action", "attempt", "durationMs", "failedCriteria", "method", "status", "statusCode", "stepId", "url", "workflowId"}
+	if got := keys(s1); !reflect.DeepEqual(got, want) {
+		t.Errorf("step keys %v, want %v", got, want)
+	}
+	if m["durationMs"] != 1500.0 || m["error"] != "step get failed" || s1["attempt"] != 2.0 || s1["url"] != "http://h/items/x1?key=****" {
+		t.Errorf("values: %v", m)
+	}
+	fc := s1["failedCriteria"].([]any)[0].(map[string]any)
+	if fc["condition"] != "$statusCode == 200" {
+		t.Errorf("failedCriteria %v", fc)
+	}
+	// Empty lists and objects are [] and {}, never null; error is null on success.
+	buf.Reset()
+	WriteJSON(&buf, &runtime.Result{WorkflowID: "w", Status: runtime.StatusSucceeded,
+		Steps: []runtime.StepRecord{{StepID: "s", Status: runtime.StatusSucceeded}}})
+	for _, want := range []string{`"outputs": {}`, `"error": null`, `"failedCriteria": []`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("want %s in\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestJUnit(t *testing.T) {
+	s := &Suites{Name: "weft"}
+	s.Add(SuiteFromResult(sampleResult(), time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)))
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.HasPrefix(out, "<?xml") {
+		t.Errorf("no XML declaration:\n%s", out)
+	}
+	var doc Suites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests != 2 || doc.Failures != 1 || len(doc.Suites) != 1 || doc.Time != "1.500" {
+		t.Errorf("totals %+v", doc)
+	}
+	su := doc.Suites[0]
+	if su.Name != "wf" || su.Timestamp != "2026-01-02T03:04:05" || len(su.Cases) != 2 {
+		t.Fatalf("suite %+v", su)
+	}
+	if su.Cases[0].Failure != nil || su.Cases[1].Failure == nil {
+		t.Errorf("failures: %+v", su.Cases)
+	}
+	if c := su.Cases[1]; c.Name != "get (attempt 2)" || c.Classname != "sub" || c.Time != "0.003" ||
+		!strings.Contains(c.Failure.Message, "$statusCode == 200") || !strings.Contains(c.Failure.Text, "404 != 200") {
+		t.Errorf("case %+v failure %+v", c, c.Failure)
+	}
+}
+
+func TestJUnitWorkflowErrorWithoutFailedStep(t *testing.T) {
+	res := &runtime.Result{WorkflowID: "wf", Status: runtime.StatusFailed, Error: "limit maxStepExecutions (3) reached",
+		Steps: []runtime.StepRecord{{WorkflowID: "wf", StepID: "a", Attempt: 1, Status: runtime.StatusSucceeded}}}
+	su := SuiteFromResult(res, time.Time{})
+	if len(su.Cases) != 2 || su.Cases[1].Failure == nil || !strings.Contains(su.Cases[1].Failure.Message, "limit") {
+		t.Errorf("want an extra failing testcase for the workflow error: %+v", su.Cases)
+	}
+}
+
+func TestPrinter(t *testing.T) {
+	var buf bytes.Buffer
+	p := &Printer{W: &buf, Workflow: "wf", Verbose: true}
+	o := p.Observer()
+	if o.RequestSent == nil || o.ResponseReceived == nil || o.StepFinished == nil {
+		t.Fatal("verbose observer lacks callbacks")
+	}
+	o.RequestSent(runtime.RequestInfo{Method: "GET", URL: "http://h/x", Header: map[string][]string{"Authorization": {"****"}}})
+	o.ResponseReceived(runtime.ResponseInfo{StatusCode: 404, Body: []byte(`{"message":"no"}`), Duration: time.Millisecond})
+	for _, s := range sampleResult().Steps {
+		o.StepFinished(s)
+	}
+	out := buf.String()
+	for _, want := range []string{"→ GET http://h/x", "Authorization: ****", "← 404 Not Found", `{"message":"no"}`,
+		"✓ create", "POST", "201", "12ms", "✗ sub/get (attempt 2)", "criterion 0 failed: $statusCode == 200 (404 != 200)", "→ fail"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("colour without Color:\n%s", out)
+	}
+	buf.Reset()
+	p = &Printer{W: &buf, Color: true}
+	if p.Observer().RequestSent != nil {
+		t.Error("non-verbose printer should not print requests")
+	}
+	p.StepFinished(sampleResult().Steps[1])
+	if !strings.Contains(buf.String(), "\x1b[31m") {
+		t.Errorf("want red for a failed step: %q", buf.String())
+	}
+}
+
+func TestUseColorRespectsNoColor(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	if UseColor(nil) {
+		t.Error("NO_COLOR set: no colour")
+	}
+}

@@ -1,0 +1,199 @@
+// Command weft validates, lists and runs Arazzo workflow documents, and
+// runs weft's conformance cases.
+//
+// Usage:
+//
+//	weft validate DOC...
+//	weft list DOC
+//	weft env DOC
+//	weft run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
+//	    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
+//	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
+//	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
+//	weft version
+//
+// Exit status: 0 when the workflow succeeded (or the documents are valid),
+// 1 when it failed (or a document has errors, for validate), 2 for usage
+// and document errors.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	programName = "weft"
+)
+
+// version is set with -ldflags "-X main.version=v1.2.3"; otherwise the
+// module version from the build info is used.
+var version = ""
+
+const usageText = `weft runs Arazzo workflows.
+
+Usage:
+  weft validate DOC...          check documents; diagnostics as file:line:col: severity: message (hint)
+  weft list DOC                 list workflows with their inputs, outputs and steps
+  weft env DOC                  list the environment variables the credentials provider reads
+  weft run DOC [flags]          run a workflow (weft run -h for flags)
+  weft test [flags] DIR...      run conformance cases (testdata/conformance/<case>/case.yaml)
+  weft version                  print the version
+
+Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or document error.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what a command needs from its process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError is a command-line mistake; it exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitError carries an exit status and an optional message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "validate":
+		err = e.validate(args[1:])
+	case "list":
+		err = e.list(args[1:])
+	case "env":
+		err = e.envCmd(args[1:])
+	case "run":
+		err = e.runCmd(args[1:])
+	case "test":
+		err = e.testCmd(args[1:])
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "weft %s\n", versionString())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "weft: unknown command %q\n\n%s", args[0], usageText)
+		return exitUsage
+	}
+	return exitStatus(err, stderr)
+}
+
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "weft: %s\n", ue.msg)
+		return exitUsage
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "weft: %s\n", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "weft: %s\n", err)
+	return exitUsage
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// positional arguments ("weft run DOC --workflow X"), and returns the
+// positional arguments. Everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// flag stops at the first non-flag or after "--"; tell them apart.
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(programName+" "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: weft %s\n", usage)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintln(stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parseFlags wraps flag errors as usage errors (the flag package has
+// already printed the message and usage).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, exitError{code: exitUsage}
+	}
+	return pos, nil
+}

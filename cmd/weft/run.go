@@ -1,0 +1,395 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/cmd/weft/internal/report"
+	"github.com/weftflow/weft/runtime"
+	"gopkg.in/yaml.v3"
+)
+
+const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
+    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
+    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]`
+
+func (e *env) runCmd(args []string) error {
+	fs := newFlagSet("run", runUsage, e.stderr)
+	var (
+		workflowID = fs.String("workflow", "", "`ID` of the workflow to run (required when the document has several)")
+		inputFlags multiFlag
+		inputsFile = fs.String("inputs", "", "read inputs from a JSON or YAML object in `FILE` (- for stdin); --input wins")
+		serverFlag multiFlag
+		varFlag    multiFlag
+		jsonOut    = fs.String("json", "", "write the JSON report to `FILE` (- for stdout)")
+		junitOut   = fs.String("junit", "", "write a JUnit XML report to `FILE` (a test case per step execution)")
+		timeout    = fs.Duration("timeout", 0, "stop the run after `DURATION` (0: no limit)")
+		verbose    = fs.Bool("v", false, "print requests and responses (secrets masked)")
+	)
+	fs.Var(&inputFlags, "input", "set input `name=value` (converted by the input schema's type, else JSON, else string); repeatable")
+	fs.Var(&serverFlag, "server", "use `SOURCE=URL` as the base URL of every operation of a source; repeatable")
+	fs.Var(&varFlag, "server-var", "set server variable `SOURCE.NAME=VALUE`; repeatable")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return usagef("run: want exactly one document, got %d", len(pos))
+	}
+	var opts []runtime.Option
+	for _, s := range serverFlag {
+		name, url, ok := strings.Cut(s, "=")
+		if !ok || name == "" || url == "" {
+			return usagef("--server %q: want SOURCE=URL", s)
+		}
+		opts = append(opts, runtime.WithServer(name, url))
+	}
+	for _, s := range varFlag {
+		key, val, ok := strings.Cut(s, "=")
+		src, name, ok2 := strings.Cut(key, ".")
+		if !ok || !ok2 || src == "" || name == "" {
+			return usagef("--server-var %q: want SOURCE.NAME=VALUE", s)
+		}
+		opts = append(opts, runtime.WithServerVariable(src, name, val))
+	}
+	// Read the inputs file before loading so that usage errors come first.
+	var fileInputs map[string]any
+	if *inputsFile != "" {
+		fileInputs, err = readInputsFile(*inputsFile, e.stdin)
+		if err != nil {
+			return usagef("--inputs: %v", err)
+		}
+	}
+
+	ctx := context.Background()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	doc, err := e.loadForUse(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	wf, err := pickWorkflow(doc, *workflowID)
+	if err != nil {
+		return err
+	}
+	inputs := map[string]any{}
+	for k, v := range fileInputs {
+		inputs[k] = v
+	}
+	for _, s := range inputFlags {
+		name, raw, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return usagef("--input %q: want name=value", s)
+		}
+		v, err := convertInput(inputPropertySchema(doc, wf, name), raw)
+		if err != nil {
+			return usagef("--input %s: %v", name, err)
+		}
+		inputs[name] = v
+	}
+
+	// Progress goes to stdout unless the JSON report does.
+	out := e.stdout
+	if *jsonOut == "-" {
+		out = e.stderr
+	}
+	printer := &report.Printer{W: out, Verbose: *verbose, Workflow: wf.WorkflowID}
+	if f, ok := out.(*os.File); ok {
+		printer.Color = report.UseColor(f)
+	}
+	opts = append(opts, runtime.WithObserver(printer.Observer()))
+	if c := defaultCredentials(); c != nil {
+		opts = append(opts, runtime.WithCredentials(c))
+	}
+
+	runner, err := newRunner(doc, opts)
+	if err != nil {
+		return exitError{code: exitUsage, msg: err.Error()}
+	}
+	started := time.Now()
+	res, runErr := runWorkflow(ctx, runner, wf.WorkflowID, inputs)
+	if runErr != nil && res == nil {
+		// Nothing ran: unknown workflow, invalid inputs.
+		return exitError{code: exitUsage, msg: runErr.Error()}
+	}
+	if runErr != nil && res.Error == "" {
+		res.Status = runtime.StatusFailed
+		res.Error = runErr.Error()
+	}
+	if runErr != nil {
+		res.Status = runtime.StatusFailed
+	}
+	printSummary(out, res, printer.Color)
+
+	if *jsonOut != "" {
+		if err := writeTo(*jsonOut, e.stdout, func(w io.Writer) error { return report.WriteJSON(w, res) }); err != nil {
+			return exitError{code: exitUsage, msg: "--json: " + err.Error()}
+		}
+	}
+	if *junitOut != "" {
+		suites := &report.Suites{Name: "weft run " + pos[0]}
+		suites.Add(report.SuiteFromResult(res, started))
+		if err := writeTo(*junitOut, e.stdout, func(w io.Writer) error { return report.WriteJUnit(w, suites) }); err != nil {
+			return exitError{code: exitUsage, msg: "--junit: " + err.Error()}
+		}
+	}
+	if !res.Succeeded() {
+		return exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// newRunner calls runtime.New, turning a panic into an error.
+func newRunner(doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("internal error preparing the run: %v", p)
+		}
+	}()
+	return runtime.New(doc, opts...)
+}
+
+// runWorkflow calls Run, turning a panic into an error.
+func runWorkflow(ctx context.Context, r *runtime.Runner, id string, inputs map[string]any) (res *runtime.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("internal error running %s: %v", id, p)
+		}
+	}()
+	return r.Run(ctx, id, inputs)
+}
+
+func printSummary(w io.Writer, res *runtime.Result, color bool) {
+	ms := res.Duration.Milliseconds()
+	if res.Succeeded() {
+		status := "succeeded"
+		if color {
+			status = "\x1b[32m" + status + "\x1b[0m"
+		}
+		fmt.Fprintf(w, "workflow %s %s in %dms\n", res.WorkflowID, status, ms)
+	} else {
+		status := "failed"
+		if color {
+			status = "\x1b[31m" + status + "\x1b[0m"
+		}
+		at := ""
+		if res.FailedStep != "" {
+			at = " at step " + res.FailedStep
+		}
+		fmt.Fprintf(w, "workflow %s %s%s in %dms", res.WorkflowID, status, at, ms)
+		if res.Error != "" {
+			fmt.Fprintf(w, ": %s", res.Error)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	if len(res.Outputs) > 0 {
+		fmt.Fprintln(w, "outputs:")
+		names := make([]string, 0, len(res.Outputs))
+		for k := range res.Outputs {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(w, "  %s = %s\n", k, mustJSON(res.Outputs[k]))
+		}
+	}
+}
+
+// writeTo writes with fn to stdout for "-" or to the named file.
+func writeTo(name string, stdout io.Writer, fn func(io.Writer) error) error {
+	if name == "-" {
+		return fn(stdout)
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// pickWorkflow returns the workflow to run: the named one, or the only one.
+func pickWorkflow(doc *arazzo.Document, id string) (*arazzo.Workflow, error) {
+	ids := make([]string, 0, len(doc.Workflows))
+	for _, wf := range doc.Workflows {
+		if id != "" && wf.WorkflowID == id {
+			return wf, nil
+		}
+		ids = append(ids, wf.WorkflowID)
+	}
+	switch {
+	case id != "":
+		return nil, usagef("no workflow %q in the document; it has: %s", id, strings.Join(ids, ", "))
+	case len(doc.Workflows) == 1:
+		return doc.Workflows[0], nil
+	case len(doc.Workflows) == 0:
+		return nil, usagef("the document has no workflows")
+	default:
+		return nil, usagef("the document has %d workflows; choose one with --workflow: %s", len(ids), strings.Join(ids, ", "))
+	}
+}
+
+// inputPropertySchema returns the schema of input name of wf (nil when
+// undeclared).
+func inputPropertySchema(doc *arazzo.Document, wf *arazzo.Workflow, name string) map[string]any {
+	props, _ := inputProperties(doc, wf)
+	for _, p := range props {
+		if p.name == name {
+			return p.schema
+		}
+	}
+	return nil
+}
+
+// readInputsFile reads a JSON or YAML object of inputs from name ("-":
+// stdin).
+func readInputsFile(name string, stdin io.Reader) (map[string]any, error) {
+	var data []byte
+	var err error
+	if name == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return parseInputs(data)
+}
+
+// parseInputs decodes a JSON or YAML object; numbers become json.Number.
+func parseInputs(data []byte) (map[string]any, error) {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		var y any
+		if yerr := yaml.Unmarshal(data, &y); yerr != nil {
+			return nil, fmt.Errorf("neither JSON nor YAML: %v", yerr)
+		}
+		b, err := json.Marshal(y)
+		if err != nil {
+			return nil, fmt.Errorf("YAML with non-JSON values: %v", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+	}
+	if v == nil {
+		return map[string]any{}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("want an object of input names to values")
+	}
+	return m, nil
+}
+
+// convertInput converts a --input value: by the declared type of its
+// schema (string, integer, number, boolean, array, object, null; a list of
+// types is tried in order), else as JSON when it parses, else as a string.
+func convertInput(schema map[string]any, raw string) (any, error) {
+	var types []string
+	if schema != nil {
+		types = schemaTypes(schema)
+	}
+	if len(types) == 0 {
+		if v, err := parseJSONValue(raw); err == nil {
+			return v, nil
+		}
+		return raw, nil
+	}
+	var errs []string
+	for _, t := range types {
+		v, err := convertAs(t, raw)
+		if err == nil {
+			return v, nil
+		}
+		errs = append(errs, err.Error())
+	}
+	return nil, fmt.Errorf("%q is not %s", raw, strings.Join(types, " or "))
+}
+
+func convertAs(t, raw string) (any, error) {
+	switch t {
+	case "string":
+		return raw, nil
+	case "integer":
+		s := strings.TrimSpace(raw)
+		if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return json.Number(s), nil
+		}
+		// Allow 1e3 and 2.0, which are integers in JSON Schema.
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) {
+			return json.Number(strconv.FormatInt(int64(f), 10)), nil
+		}
+		return nil, errors.New("not an integer")
+	case "number":
+		s := strings.TrimSpace(raw)
+		if _, err := strconv.ParseFloat(s, 64); err != nil || !json.Valid([]byte(s)) {
+			return nil, errors.New("not a number")
+		}
+		return json.Number(s), nil
+	case "boolean":
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, errors.New("not a boolean")
+		}
+		return b, nil
+	case "null":
+		if strings.TrimSpace(raw) == "null" || raw == "" {
+			return nil, nil
+		}
+		return nil, errors.New("not null")
+	case "array", "object":
+		v, err := parseJSONValue(raw)
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
+		_, isArr := v.([]any)
+		_, isObj := v.(map[string]any)
+		if (t == "array" && !isArr) || (t == "object" && !isObj) {
+			return nil, fmt.Errorf("not a JSON %s", t)
+		}
+		return v, nil
+	}
+	// An unknown type name: keep the string.
+	return raw, nil
+}
+
+func parseJSONValue(raw string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("trailing data")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}

@@ -645,7 +645,7 @@ func TestLimitRequestTimeout(t *testing.T) {
 	}
 }
 
-// F8: MaxResponseBytes truncates kept bodies with a warning.
+// F8: a response body over MaxResponseBytes ends the run with the limit named.
 func TestLimitResponseBytes(t *testing.T) {
 	f := setup(t, doc(`
   - workflowId: w
@@ -654,9 +654,13 @@ func TestLimitResponseBytes(t *testing.T) {
         operationId: poll
 `), map[string][]reply{"GET /v1/poll": {{body: `"` + strings.Repeat("a", 4096) + `"`, header: map[string]string{"Content-Type": "text/plain"}}}},
 		nil, runtime.WithLimits(runtime.Limits{MaxResponseBytes: 100}))
-	res := f.run("w", nil)
-	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "MaxResponseBytes") {
-		t.Errorf("warnings = %v", res.Warnings)
+	res, err := f.runner.Run(context.Background(), "w", nil)
+	var le *runtime.LimitError
+	if !errors.As(err, &le) || le.Limit != "MaxResponseBytes" {
+		t.Fatalf("err = %v", err)
+	}
+	if res == nil || res.Succeeded() {
+		t.Errorf("result = %+v", res)
 	}
 }
 

@@ -573,14 +573,20 @@ func (ru *run) emit(rec *StepRecord) {
 	if rec.Status != StatusSucceeded {
 		lvl = slog.LevelWarn
 	}
+	if ru.log.Enabled(context.Background(), lvl) {
+		ru.logStep(lvl, rec)
+	}
+	if o := ru.r.cfg.observer; o != nil && o.StepFinished != nil {
+		o.StepFinished(*rec)
+	}
+}
+
+func (ru *run) logStep(lvl slog.Level, rec *StepRecord) {
 	ru.log.LogAttrs(context.Background(), lvl, "step finished",
 		slog.String("workflow_id", rec.WorkflowID), slog.String("step_id", rec.StepID),
 		slog.Int("attempt", rec.Attempt), slog.String("status", string(rec.Status)),
 		slog.Int("status_code", rec.StatusCode), slog.String("action", rec.Action),
 		slog.Duration("duration", rec.Duration))
-	if o := ru.r.cfg.observer; o != nil && o.StepFinished != nil {
-		o.StepFinished(*rec)
-	}
 }
 
 // execStep performs one execution of a step: request, response, criteria
@@ -600,8 +606,10 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	if o := ru.r.cfg.observer; o != nil && o.StepStarted != nil {
 		o.StepStarted(info)
 	}
-	log := ru.log.With("workflow_id", f.w.id, "step_id", st.id)
-	log.LogAttrs(ctx, slog.LevelDebug, "step started", slog.Int("attempt", attempt))
+	if ru.log.Enabled(ctx, slog.LevelDebug) {
+		ru.log.LogAttrs(ctx, slog.LevelDebug, "step started", slog.String("workflow_id", f.w.id),
+			slog.String("step_id", st.id), slog.Int("attempt", attempt))
+	}
 	start := time.Now()
 	defer func() { rec.Duration = time.Since(start) }()
 
@@ -815,7 +823,7 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 		return nil, err
 	}
 	if r.Truncated {
-		ru.warn(fmt.Sprintf("step %q: response body truncated at %d bytes (limit MaxResponseBytes)", info.StepID, cfg.limits.MaxResponseBytes))
+		return nil, &LimitError{Limit: "MaxResponseBytes", Value: cfg.limits.MaxResponseBytes}
 	}
 	if o != nil && o.ResponseReceived != nil {
 		o.ResponseReceived(ResponseInfo{

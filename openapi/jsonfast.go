@@ -1,0 +1,342 @@
+package openapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// jp is a small JSON parser producing yaml.v3 nodes with line and column,
+// able to skip values it is not asked to build (lazy sections).
+type jp struct {
+	data  []byte
+	i     int
+	line  int // 1-based line of data[i]
+	ls    int // offset where the current line starts
+	depth int
+}
+
+var errJSONSyntax = errors.New("invalid JSON")
+
+func (p *jp) errf(format string, args ...any) error {
+	return fmt.Errorf("JSON line %d column %d: %s", p.line, p.i-p.ls+1, fmt.Sprintf(format, args...))
+}
+
+func (p *jp) ws() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case '\n':
+			p.i++
+			p.line++
+			p.ls = p.i
+		case ' ', '\t', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// value parses one value into a node.
+func (p *jp) value() (*yaml.Node, error) {
+	p.ws()
+	if p.i >= len(p.data) {
+		return nil, p.errf("unexpected end of input")
+	}
+	n := &yaml.Node{Line: p.line, Column: p.i - p.ls + 1}
+	switch c := p.data[p.i]; {
+	case c == '{':
+		if p.depth++; p.depth > 10000 {
+			return nil, p.errf("nested too deeply")
+		}
+		n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		p.i++
+		p.ws()
+		if p.i < len(p.data) && p.data[p.i] == '}' {
+			p.i++
+			p.depth--
+			return n, nil
+		}
+		for {
+			p.ws()
+			k, err := p.keyNode()
+			if err != nil {
+				return nil, err
+			}
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, k, v)
+			if done, err := p.sep('}'); err != nil {
+				return nil, err
+			} else if done {
+				break
+			}
+		}
+		p.depth--
+	case c == '[':
+		if p.depth++; p.depth > 10000 {
+			return nil, p.errf("nested too deeply")
+		}
+		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		p.i++
+		p.ws()
+		if p.i < len(p.data) && p.data[p.i] == ']' {
+			p.i++
+			p.depth--
+			return n, nil
+		}
+		for {
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, v)
+			if done, err := p.sep(']'); err != nil {
+				return nil, err
+			} else if done {
+				break
+			}
+		}
+		p.depth--
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!str", s
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if strings.HasPrefix(string(p.data[p.i:min(p.i+5, len(p.data))]), lit) {
+				p.i += len(lit)
+				n.Kind, n.Value = yaml.ScalarNode, lit
+				n.Tag = "!!bool"
+				if lit == "null" {
+					n.Tag = "!!null"
+				}
+				return n, nil
+			}
+		}
+		return nil, p.errf("invalid literal")
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.i
+		float := false
+		for p.i < len(p.data) {
+			c := p.data[p.i]
+			if c == '.' || c == 'e' || c == 'E' || c == '+' {
+				float = true
+			} else if !(c >= '0' && c <= '9') && c != '-' {
+				break
+			}
+			p.i++
+		}
+		num := p.data[start:p.i]
+		if !json.Valid(num) {
+			return nil, p.errf("invalid number %q", num)
+		}
+		n.Kind, n.Value, n.Tag = yaml.ScalarNode, string(num), "!!int"
+		if float {
+			n.Tag = "!!float"
+		}
+	default:
+		return nil, p.errf("unexpected character %q", c)
+	}
+	return n, nil
+}
+
+func (p *jp) keyNode() (*yaml.Node, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return nil, p.errf("object key must be a string")
+	}
+	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Line: p.line, Column: p.i - p.ls + 1}
+	s, err := p.str()
+	if err != nil {
+		return nil, err
+	}
+	k.Value = s
+	p.ws()
+	if p.i >= len(p.data) || p.data[p.i] != ':' {
+		return nil, p.errf("expected ':'")
+	}
+	p.i++
+	return k, nil
+}
+
+// sep consumes ',' (false) or the closing delimiter (true).
+func (p *jp) sep(close byte) (bool, error) {
+	p.ws()
+	if p.i >= len(p.data) {
+		return false, p.errf("unexpected end of input")
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case close:
+		p.i++
+		return true, nil
+	}
+	return false, p.errf("expected ',' or %q", close)
+}
+
+// str reads a string at p.i (which is '"').
+func (p *jp) str() (string, error) {
+	start := p.i
+	p.i++
+	escaped := false
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if !escaped {
+				return string(p.data[start+1 : p.i-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(p.data[start:p.i], &s); err != nil {
+				return "", p.errf("invalid string")
+			}
+			return s, nil
+		case c == '\\':
+			escaped = true
+			p.i += 2
+		case c < 0x20:
+			return "", p.errf("control character in string")
+		default:
+			p.i++
+		}
+	}
+	return "", p.errf("unterminated string")
+}
+
+// skip passes over one value without building it, returning its extent.
+func (p *jp) skip() (start, end int, err error) {
+	p.ws()
+	start = p.i
+	depth := 0
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch c {
+		case '"':
+			if _, err := p.str(); err != nil {
+				return 0, 0, err
+			}
+			if depth == 0 {
+				return start, p.i, nil
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth < 0 {
+				return 0, 0, p.errf("unbalanced %q", c)
+			}
+			if depth == 0 {
+				p.i++
+				return start, p.i, nil
+			}
+		case '\n':
+			p.line++
+			p.ls = p.i + 1
+		case ',', ':', ' ', '\t', '\r':
+		default:
+			if depth == 0 {
+				// scalar at top level: parse it to find its end
+				if _, err := p.value(); err != nil {
+					return 0, 0, err
+				}
+				return start, p.i, nil
+			}
+		}
+		p.i++
+	}
+	return 0, 0, p.errf("unexpected end of input")
+}
+
+// parseJSON parses a whole JSON document. When lazy is non-nil and the
+// document is an object, the values of keys that are not eager (and of
+// components other than securitySchemes) are skipped and registered as lazy
+// sections instead.
+func parseJSON(data []byte, lazy map[*yaml.Node]*lazySection) (*yaml.Node, error) {
+	p := &jp{data: data, line: 1}
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		p.i, p.ls = 3, 3
+	}
+	p.ws()
+	var root *yaml.Node
+	var err error
+	if lazy != nil && p.i < len(data) && data[p.i] == '{' {
+		root, err = p.lazyObject(lazy, nil)
+	} else {
+		root, err = p.value()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.ws()
+	if p.i != len(data) {
+		return nil, p.errf("trailing data after JSON value")
+	}
+	return root, nil
+}
+
+func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.i - p.ls + 1}
+	p.i++
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		return n, nil
+	}
+	for {
+		p.ws()
+		k, err := p.keyNode()
+		if err != nil {
+			return nil, err
+		}
+		var v *yaml.Node
+		eager := eagerKeys[k.Value]
+		if len(path) == 1 {
+			eager = k.Value == "securitySchemes"
+		}
+		p.ws()
+		switch {
+		case eager:
+			v, err = p.value()
+		case len(path) == 0 && k.Value == "components" && p.i < len(p.data) && p.data[p.i] == '{':
+			v, err = p.lazyObject(lazy, []string{"components"})
+		default:
+			line, ls := p.line, p.ls
+			var s, e int
+			s, e, err = p.skip()
+			if err == nil {
+				v = &yaml.Node{}
+				lazy[v] = &lazySection{json: true, data: p.data[s:e], line: line, col: s - ls + 1, path: append(append([]string(nil), path...), k.Value)}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, k, v)
+		if done, err := p.sep('}'); err != nil {
+			return nil, err
+		} else if done {
+			return n, nil
+		}
+	}
+}
+
+// parseJSONSection parses a lazily skipped JSON value, keeping positions.
+func parseJSONSection(ls *lazySection) (*yaml.Node, error) {
+	p := &jp{data: ls.data, line: ls.line, ls: -(ls.col - 1)}
+	n, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}

@@ -1,0 +1,417 @@
+package openapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Credential is the secret material for one security scheme.
+type Credential struct {
+	// APIKey is the key for apiKey schemes.
+	APIKey string
+	// Token is a bearer token (http bearer, or a ready-made OAuth2 or
+	// OpenID Connect access token).
+	Token string
+	// Username and Password are for http basic.
+	Username string
+	Password string
+	// ClientID and ClientSecret are for the OAuth2 client credentials flow.
+	ClientID     string
+	ClientSecret string
+}
+
+// Credentials supplies credentials per source description and scheme. ok is
+// false when the provider has none for that scheme.
+type Credentials interface {
+	Credential(ctx context.Context, source string, scheme *SecurityScheme) (Credential, bool, error)
+}
+
+// Authorizer applies security requirements and caches OAuth2 tokens. The
+// zero value with Credentials set is ready to use; safe for concurrent use.
+type Authorizer struct {
+	// Credentials supplies the secrets; nil sends no credentials.
+	Credentials Credentials
+	// HTTPClient is used for OAuth2 token requests (nil: http.DefaultClient).
+	HTTPClient *http.Client
+	// ClientAuthInBody sends the OAuth2 client id and secret as form fields
+	// instead of HTTP basic authentication (RFC 6749 section 2.3.1).
+	ClientAuthInBody bool
+
+	mu     sync.Mutex
+	tokens map[string]*tokenEntry
+}
+
+type tokenEntry struct {
+	mu      sync.Mutex
+	token   string
+	expires time.Time // zero: no expiry known
+}
+
+// Invalidate drops cached tokens for source (after a 401), so the next
+// request fetches a fresh one.
+func (a *Authorizer) Invalidate(source string) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k := range a.tokens {
+		if strings.HasPrefix(k, source+"\x00") {
+			delete(a.tokens, k)
+		}
+	}
+}
+
+// Apply applies the operation's security (else the document's) to req: the
+// first requirement whose every scheme has credentials (decisions H3). It
+// returns the secret values it put on the request, for masking. When no
+// requirement can be satisfied the request is left unauthenticated.
+func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, error) {
+	if a == nil || a.Credentials == nil || op == nil {
+		return nil, nil
+	}
+	d := op.Description
+	type applied struct {
+		sc   *SecurityScheme
+		cred Credential
+		req  SchemeRequirement
+	}
+	for _, r := range op.Security() {
+		if len(r) == 0 {
+			continue
+		}
+		var plan []applied
+		for _, sr := range r {
+			sc := d.SecuritySchemes[sr.Name]
+			if sc == nil {
+				plan = nil
+				break
+			}
+			cred, ok, err := a.Credentials.Credential(ctx, source, sc)
+			if err != nil {
+				return nil, fmt.Errorf("openapi: credentials for %s/%s: %w", source, sc.Name, err)
+			}
+			if !ok || !usable(sc, cred) {
+				plan = nil
+				break
+			}
+			plan = append(plan, applied{sc, cred, sr})
+		}
+		if plan == nil {
+			continue
+		}
+		var secrets []string
+		for _, p := range plan {
+			s, err := a.applyOne(ctx, req, source, p.sc, p.cred, p.req.Scopes)
+			if err != nil {
+				return nil, err
+			}
+			secrets = append(secrets, s...)
+		}
+		return secrets, nil
+	}
+	return nil, nil
+}
+
+func usable(sc *SecurityScheme, c Credential) bool {
+	switch sc.Type {
+	case "apiKey":
+		return c.APIKey != "" && sc.ParamName != ""
+	case "http":
+		switch sc.Scheme {
+		case "basic":
+			return c.Username != ""
+		case "bearer":
+			return c.Token != ""
+		}
+		return false
+	case "oauth2":
+		return c.Token != "" || (c.ClientID != "" && c.ClientSecret != "" && sc.TokenURL != "")
+	case "openIdConnect":
+		return c.Token != ""
+	}
+	return false
+}
+
+func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, source string, sc *SecurityScheme, c Credential, scopes []string) ([]string, error) {
+	switch sc.Type {
+	case "apiKey":
+		switch sc.In {
+		case "header":
+			req.Header.Set(sc.ParamName, c.APIKey)
+		case "query":
+			piece := escape(sc.ParamName, false) + "=" + escape(c.APIKey, false)
+			if req.URL.RawQuery == "" {
+				req.URL.RawQuery = piece
+			} else {
+				req.URL.RawQuery += "&" + piece
+			}
+			return []string{c.APIKey, escape(c.APIKey, false)}, nil
+		case "cookie":
+			piece := sc.ParamName + "=" + cookieEscape(c.APIKey)
+			if old := req.Header.Get("Cookie"); old != "" {
+				piece = old + "; " + piece
+			}
+			req.Header.Set("Cookie", piece)
+		default:
+			return nil, fmt.Errorf("openapi: security scheme %s: apiKey location %q is not supported", sc.Name, sc.In)
+		}
+		return []string{c.APIKey}, nil
+	case "http":
+		if sc.Scheme == "basic" {
+			req.SetBasicAuth(c.Username, c.Password)
+			enc := base64.StdEncoding.EncodeToString([]byte(c.Username + ":" + c.Password))
+			out := []string{enc}
+			if c.Password != "" {
+				out = append(out, c.Password)
+			}
+			return out, nil
+		}
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		return []string{c.Token}, nil
+	case "oauth2", "openIdConnect":
+		tok := c.Token
+		secrets := []string{}
+		if tok == "" {
+			var err error
+			tok, err = a.clientCredentialsToken(ctx, source, sc, c, scopes)
+			if err != nil {
+				return nil, err
+			}
+			secrets = append(secrets, c.ClientSecret)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return append(secrets, tok), nil
+	}
+	return nil, fmt.Errorf("openapi: security scheme %s: type %q is not supported", sc.Name, sc.Type)
+}
+
+// clientCredentialsToken returns a cached token or fetches one (RFC 6749
+// section 4.4). Concurrent callers share one fetch.
+func (a *Authorizer) clientCredentialsToken(ctx context.Context, source string, sc *SecurityScheme, c Credential, scopes []string) (string, error) {
+	key := source + "\x00" + sc.Name
+	a.mu.Lock()
+	if a.tokens == nil {
+		a.tokens = map[string]*tokenEntry{}
+	}
+	e := a.tokens[key]
+	if e == nil {
+		e = &tokenEntry{}
+		a.tokens[key] = e
+	}
+	a.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.token != "" && (e.expires.IsZero() || time.Now().Before(e.expires)) {
+		return e.token, nil
+	}
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
+	}
+	if a.ClientAuthInBody {
+		form.Set("client_id", c.ClientID)
+		form.Set("client_secret", c.ClientSecret)
+	}
+	tokenURL := sc.TokenURL
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("openapi: security scheme %s: bad token URL", sc.Name)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if !a.ClientAuthInBody {
+		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
+	}
+	client := a.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("openapi: security scheme %s: token request to %s failed: %s", sc.Name, redactURL(tokenURL), scrub(err.Error(), c))
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var tr struct {
+		AccessToken string          `json:"access_token"`
+		TokenType   string          `json:"token_type"`
+		ExpiresIn   json.RawMessage `json:"expires_in"`
+		Error       string          `json:"error"`
+	}
+	_ = json.Unmarshal(data, &tr)
+	if resp.StatusCode/100 != 2 || tr.AccessToken == "" {
+		msg := fmt.Sprintf("openapi: security scheme %s: token endpoint %s answered %d", sc.Name, redactURL(tokenURL), resp.StatusCode)
+		if tr.Error != "" {
+			msg += " (" + scrub(tr.Error, c) + ")"
+		} else if tr.AccessToken == "" && resp.StatusCode/100 == 2 {
+			msg += " without access_token"
+		}
+		return "", fmt.Errorf("%s", msg)
+	}
+	e.token = tr.AccessToken
+	e.expires = time.Time{}
+	var secs float64
+	if s := strings.Trim(string(tr.ExpiresIn), `"`); s != "" {
+		if _, err := fmt.Sscan(s, &secs); err == nil && secs > 0 {
+			margin := 30.0
+			if secs < 120 {
+				margin = secs / 10
+			}
+			e.expires = time.Now().Add(time.Duration((secs - margin) * float64(time.Second)))
+		}
+	}
+	return e.token, nil
+}
+
+// scrub removes credential values from a message.
+func scrub(msg string, c Credential) string {
+	for _, s := range []string{c.APIKey, c.Token, c.Password, c.ClientSecret, url.QueryEscape(c.ClientSecret)} {
+		if len(s) >= 3 {
+			msg = strings.ReplaceAll(msg, s, "***")
+		}
+	}
+	return msg
+}
+
+// EnvCredentials is the default Credentials provider. It reads environment
+// variables named
+//
+//	WEFT_<SOURCE>_<SCHEME>_<PART>
+//
+// where SOURCE is the Arazzo source description name and SCHEME the security
+// scheme name, both upper-cased with every run of characters other than A-Z
+// and 0-9 replaced by one "_", and PART depends on the scheme type:
+//
+//	apiKey                API_KEY
+//	http basic            USERNAME, PASSWORD
+//	http bearer           TOKEN
+//	oauth2                CLIENT_ID, CLIENT_SECRET (client credentials flow) or TOKEN
+//	openIdConnect         TOKEN
+//
+// For example the Hookdeck source "hookdeckSources" with scheme "bearerAuth"
+// reads WEFT_HOOKDECKSOURCES_BEARERAUTH_TOKEN.
+type EnvCredentials struct {
+	// Lookup reads a variable (nil: os.LookupEnv).
+	Lookup func(name string) (string, bool)
+}
+
+// Credential implements Credentials.
+func (e EnvCredentials) Credential(_ context.Context, source string, sc *SecurityScheme) (Credential, bool, error) {
+	look := e.Lookup
+	if look == nil {
+		look = os.LookupEnv
+	}
+	get := func(part string) string {
+		v, _ := look(EnvVarName(source, sc.Name, part))
+		return v
+	}
+	var c Credential
+	for _, part := range schemeParts(sc) {
+		v := get(part)
+		switch part {
+		case "API_KEY":
+			c.APIKey = v
+		case "TOKEN":
+			c.Token = v
+		case "USERNAME":
+			c.Username = v
+		case "PASSWORD":
+			c.Password = v
+		case "CLIENT_ID":
+			c.ClientID = v
+		case "CLIENT_SECRET":
+			c.ClientSecret = v
+		}
+	}
+	return c, usable(sc, c), nil
+}
+
+// EnvVarName returns the variable EnvCredentials reads for one part of a
+// scheme's credential.
+func EnvVarName(source, scheme, part string) string {
+	return "WEFT_" + envToken(source) + "_" + envToken(scheme) + "_" + part
+}
+
+func envToken(s string) string {
+	var b strings.Builder
+	us := false
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			us = false
+		} else if !us {
+			b.WriteByte('_')
+			us = true
+		}
+	}
+	return strings.Trim(b.String(), "_")
+}
+
+func schemeParts(sc *SecurityScheme) []string {
+	switch sc.Type {
+	case "apiKey":
+		return []string{"API_KEY"}
+	case "http":
+		switch sc.Scheme {
+		case "basic":
+			return []string{"USERNAME", "PASSWORD"}
+		case "bearer":
+			return []string{"TOKEN"}
+		}
+	case "oauth2":
+		if sc.TokenURL != "" {
+			return []string{"CLIENT_ID", "CLIENT_SECRET", "TOKEN"}
+		}
+		return []string{"TOKEN"}
+	case "openIdConnect":
+		return []string{"TOKEN"}
+	}
+	return nil
+}
+
+// EnvVarNames lists the environment variables EnvCredentials reads for the
+// security schemes the description's operations (or the document) require,
+// sorted by scheme name. Alternatives (basic or bearer, client credentials or
+// a token) are all listed.
+func EnvVarNames(source string, d *Description) []string {
+	if d == nil {
+		return nil
+	}
+	used := map[string]bool{}
+	mark := func(reqs []SecurityRequirement) {
+		for _, r := range reqs {
+			for _, s := range r {
+				used[s.Name] = true
+			}
+		}
+	}
+	mark(d.Security)
+	for _, op := range d.ops {
+		mark(op.Security())
+	}
+	names := make([]string, 0, len(used))
+	for n := range used {
+		if d.SecuritySchemes[n] != nil {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		for _, p := range schemeParts(d.SecuritySchemes[n]) {
+			out = append(out, EnvVarName(source, n, p))
+		}
+	}
+	return out
+}

@@ -20,7 +20,8 @@ type Result struct {
 	RunID      string
 	WorkflowID string
 	Status     Status
-	// Outputs are the workflow's outputs, evaluated as far as they resolve.
+	// Outputs are the workflow's outputs, evaluated as far as they resolve,
+	// with known secret values masked.
 	Outputs map[string]any
 	// Error says why the workflow failed ("" when it succeeded).
 	Error string

@@ -59,6 +59,7 @@ type step struct {
 	id       string
 	op       *openapi.Operation
 	source   string // source description name of op
+	oauth2   bool   // op's security includes an OAuth2 scheme
 	callee   *workflow
 	params   []param
 	body     *body
@@ -246,6 +247,7 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 		if s.Target.Source != nil {
 			st.source = s.Target.Source.Name
 		}
+		st.oauth2 = usesOAuth2(st.op)
 	case s.Target != nil && s.Target.Workflow != nil:
 		st.callee = c.r.workflows[s.Target.Workflow]
 	case s.WorkflowID != "":
@@ -550,4 +552,17 @@ func normalizeYAML(v any) any {
 	default:
 		return v
 	}
+}
+
+// usesOAuth2 reports whether any security requirement of op names an
+// OAuth2 scheme (a 401 then triggers one token refresh).
+func usesOAuth2(op *openapi.Operation) bool {
+	for _, req := range op.Security() {
+		for _, sr := range req {
+			if sc := op.Description.SecuritySchemes[sr.Name]; sc != nil && sc.Type == "oauth2" {
+				return true
+			}
+		}
+	}
+	return false
 }

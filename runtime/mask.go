@@ -85,3 +85,35 @@ func (m *masker) header(h http.Header) http.Header {
 	}
 	return out
 }
+
+// maskValue returns v with known secrets masked in every string; maps and
+// slices are copied only when something changes.
+func (m *masker) maskValue(v any) any {
+	m.mu.Lock()
+	r := m.r
+	m.mu.Unlock()
+	if r == nil {
+		return v
+	}
+	switch t := v.(type) {
+	case string:
+		return r.Replace(t)
+	case map[string]any:
+		if t == nil {
+			return t
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = m.maskValue(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = m.maskValue(x)
+		}
+		return out
+	default:
+		return v
+	}
+}

@@ -79,7 +79,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	out.Duration = time.Since(ru.start)
 	if res != nil {
 		out.Status = res.status
-		out.Outputs = res.outputs
+		out.Outputs = ru.masker.maskValue(res.outputs).(map[string]any)
 		out.Error = ru.masker.mask(res.reason)
 		out.FailedStep = res.failedStep
 	}
@@ -706,6 +706,15 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		rec.Method = req.HTTP.Method
 		rec.URL = req.HTTP.URL.String()
 		resp, err := ru.send(ctx, info, req)
+		if err == nil && resp.StatusCode == http.StatusUnauthorized && st.oauth2 && ru.r.auth != nil {
+			// One refresh of a cached OAuth2 token (H3), then one resend.
+			ru.r.auth.Invalidate(st.source)
+			if again, berr := st.op.BuildRequest(ctx, ops, b, opts); berr == nil {
+				ru.masker.add(again.Secrets...)
+				ex.req, req = again, again
+				resp, err = ru.send(ctx, info, req)
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return rec, ex, false, ctx.Err()

@@ -20,6 +20,7 @@ const (
 	RootWorkflows               // $workflows.<id>.inputs|outputs.<name>
 	RootSourceDescriptions      // $sourceDescriptions.<name>.<field>
 	RootComponents              // $components.parameters|successActions|failureActions|inputs.<key>
+	RootSelf                    // $self (Arazzo 1.1: the document's canonical URI)
 )
 
 // Reference is the parsed form of one runtime expression such as
@@ -43,13 +44,21 @@ type Reference struct {
 	// '#' ("" when absent; "/" addresses the key "").
 	Pointer    string
 	HasPointer bool
-	// Selectors are the E2 dereferences (".name", "[n]") that followed the
-	// expression inside a simple condition; empty elsewhere.
+	// Selectors are the E2 dereferences (".name", "[n]", "['name']") that
+	// followed the expression (and its pointer), in a condition, a
+	// template or a whole value. The evaluator applies them after Pointer.
 	Selectors []Selector
 	// Pos is the byte offset of the '$' in the source text.
 	Pos int
 	// Text is the expression as written (without selectors).
 	Text string
+	// End is the byte offset just past the expression in the source text,
+	// selectors included.
+	End int
+
+	// nameDots is the number of leading Selectors that were written as
+	// ".seg" directly after an input or output name; see NameCandidates.
+	nameDots int
 }
 
 // Selector is one ".name" or "[n]" dereference in a simple condition.
@@ -73,6 +82,9 @@ type Env interface {
 
 // Error is a syntax or compile error with the byte offset it points at.
 type Error struct {
+	// Field is "context" or "condition" for errors of CompileCriterion,
+	// empty otherwise.
+	Field string
 	// Input is the text that failed to parse.
 	Input string
 	// Offset is the 0-based byte offset of the problem in Input.

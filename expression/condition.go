@@ -1,0 +1,661 @@
+package expression
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/ohler55/ojg/jp"
+)
+
+// nodeKind is the kind of a condition AST node.
+type nodeKind uint8
+
+const (
+	nLit  nodeKind = iota // literal: true, false, null, number, string
+	nRef                  // runtime expression with selectors
+	nPath                 // JSONPath (jsonpath criteria only)
+	nNot                  // !l
+	nAnd                  // l && r
+	nOr                   // l || r
+	nCmp                  // l op r
+)
+
+// node is one node of a condition AST. Pos and End are byte offsets in the
+// condition text.
+type node struct {
+	kind     nodeKind
+	op       cmpOp
+	pos, end int
+	lit      any
+	num      number // lit as a number, when numOK
+	numOK    bool
+	re       *refEval
+	path     *jsonPath
+	l, r     *node
+}
+
+// Condition is a compiled simple condition (decisions E2), or the
+// comparison form of a JSONPath criterion (E4). It is immutable and safe
+// for concurrent use.
+type Condition struct {
+	src      string
+	root     *node
+	refs     []*Reference
+	jsonpath bool
+}
+
+// maxDepth bounds the nesting of parentheses and '!' in a condition.
+const maxDepth = 200
+
+type condParser struct {
+	src      string
+	pos      int
+	jsonpath bool
+	depth    int
+	refs     []*Reference
+}
+
+// ParseCondition parses a simple condition such as
+// "$statusCode == 200 && $response.body#/status == 'done'". Errors are
+// *Error values with the byte offset of the problem.
+func ParseCondition(src string) (*Condition, error) {
+	c, err := parseCondition(src, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func parseCondition(src string, jsonpath bool) (*Condition, *Error) {
+	p := &condParser{src: src, jsonpath: jsonpath}
+	p.skip()
+	if p.pos >= len(src) {
+		return nil, p.errf(p.pos, "empty condition")
+	}
+	root, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	p.skip()
+	if p.pos < len(src) {
+		return nil, p.errf(p.pos, "unexpected "+quote(p.rest())+"; expected an operator (== != < <= > >= && ||)")
+	}
+	return &Condition{src: src, root: root, refs: p.refs, jsonpath: jsonpath}, nil
+}
+
+func (p *condParser) errf(off int, msg string) *Error {
+	return &Error{Input: p.src, Offset: off, Msg: msg}
+}
+
+func (p *condParser) rest() string {
+	r := p.src[p.pos:]
+	if len(r) > 20 {
+		r = r[:20] + "…"
+	}
+	return r
+}
+
+func (p *condParser) skip() {
+	for p.pos < len(p.src) && isSpace(p.src[p.pos]) {
+		p.pos++
+	}
+}
+
+func (p *condParser) has(s string) bool {
+	return strings.HasPrefix(p.src[p.pos:], s)
+}
+
+func (p *condParser) parseOr() (*node, *Error) {
+	l, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skip()
+		if !p.has("||") {
+			return l, nil
+		}
+		p.pos += 2
+		r, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		l = &node{kind: nOr, pos: l.pos, end: r.end, l: l, r: r}
+	}
+}
+
+func (p *condParser) parseAnd() (*node, *Error) {
+	l, err := p.parseCmp()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skip()
+		if !p.has("&&") {
+			return l, nil
+		}
+		p.pos += 2
+		r, err := p.parseCmp()
+		if err != nil {
+			return nil, err
+		}
+		l = &node{kind: nAnd, pos: l.pos, end: r.end, l: l, r: r}
+	}
+}
+
+func (p *condParser) cmpOp() (cmpOp, bool) {
+	switch {
+	case p.has("=="):
+		p.pos += 2
+		return opEq, true
+	case p.has("!="):
+		p.pos += 2
+		return opNe, true
+	case p.has("<="):
+		p.pos += 2
+		return opLe, true
+	case p.has(">="):
+		p.pos += 2
+		return opGe, true
+	case p.has("<"):
+		p.pos++
+		return opLt, true
+	case p.has(">"):
+		p.pos++
+		return opGt, true
+	case p.has("="):
+		return 0, false
+	}
+	return 0, false
+}
+
+func (p *condParser) parseCmp() (*node, *Error) {
+	l, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skip()
+		op, ok := p.cmpOp()
+		if !ok {
+			if p.has("=") {
+				return nil, p.errf(p.pos, "'=' is not an operator; use '=='")
+			}
+			return l, nil
+		}
+		r, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		l = &node{kind: nCmp, op: op, pos: l.pos, end: r.end, l: l, r: r}
+	}
+}
+
+func (p *condParser) parseUnary() (*node, *Error) {
+	p.skip()
+	if p.has("!") && !p.has("!=") {
+		start := p.pos
+		p.pos++
+		p.depth++
+		if p.depth > maxDepth {
+			return nil, p.errf(start, "condition nested too deeply")
+		}
+		x, err := p.parseUnary()
+		p.depth--
+		if err != nil {
+			return nil, err
+		}
+		return &node{kind: nNot, pos: start, end: x.end, l: x}, nil
+	}
+	return p.parsePrimary()
+}
+
+func (p *condParser) parsePrimary() (*node, *Error) {
+	p.skip()
+	start := p.pos
+	if p.pos >= len(p.src) {
+		return nil, p.errf(p.pos, "expected a value, a runtime expression or '('")
+	}
+	c := p.src[p.pos]
+	switch {
+	case c == '(' || c == '{':
+		closer := byte(')')
+		if c == '{' {
+			closer = '}'
+		}
+		p.pos++
+		p.depth++
+		if p.depth > maxDepth {
+			return nil, p.errf(start, "condition nested too deeply")
+		}
+		x, err := p.parseOr()
+		p.depth--
+		if err != nil {
+			return nil, err
+		}
+		p.skip()
+		if p.pos >= len(p.src) || p.src[p.pos] != closer {
+			return nil, p.errf(p.pos, "expected "+quote(string(closer))+" to close "+quote(string(c))+" at column "+itoa(start+1))
+		}
+		p.pos++
+		x.pos, x.end = start, p.pos
+		return x, nil
+	case c == '$':
+		if p.jsonpath && (p.pos+1 >= len(p.src) || !isAlpha(p.src[p.pos+1])) {
+			return p.parsePath()
+		}
+		if !p.jsonpath && p.pos+1 < len(p.src) && (p.src[p.pos+1] == '.' || p.src[p.pos+1] == '[') {
+			return nil, p.errf(p.pos, "JSONPath is only allowed in a criterion of type jsonpath")
+		}
+		ref, err := parseRef(p.src, p.pos, modeCondition)
+		if err != nil {
+			return nil, err
+		}
+		p.pos = ref.End
+		p.refs = append(p.refs, ref)
+		return &node{kind: nRef, pos: start, end: p.pos, re: newRefEval(ref, p.src)}, nil
+	case c == '\'' || c == '"':
+		s, end, err := scanString(p.src, p.pos)
+		if err != nil {
+			return nil, err
+		}
+		p.pos = end
+		return &node{kind: nLit, pos: start, end: end, lit: s}, nil
+	case isDigit(c) || ((c == '-' || c == '+' || c == '.') && p.pos+1 < len(p.src) && (isDigit(p.src[p.pos+1]) || p.src[p.pos+1] == '.')):
+		return p.parseNumber()
+	case isAlpha(c) || c == '_':
+		i := p.pos
+		for i < len(p.src) && (isIdentChar(p.src[i])) {
+			i++
+		}
+		word := p.src[p.pos:i]
+		var v any
+		switch word {
+		case "true":
+			v = true
+		case "false":
+			v = false
+		case "null":
+			v = nil
+		default:
+			return nil, p.errf(p.pos, "unexpected word "+quote(word)+"; strings must be quoted ('text')")
+		}
+		p.pos = i
+		return &node{kind: nLit, pos: start, end: i, lit: v}, nil
+	}
+	return nil, p.errf(p.pos, "unexpected "+quote(p.rest())+"; expected a value, a runtime expression or '('")
+}
+
+func (p *condParser) parseNumber() (*node, *Error) {
+	start := p.pos
+	i := p.pos
+	if p.src[i] == '-' || p.src[i] == '+' {
+		i++
+	}
+	for i < len(p.src) && (isDigit(p.src[i]) || p.src[i] == '.') {
+		i++
+	}
+	if i < len(p.src) && (p.src[i] == 'e' || p.src[i] == 'E') {
+		i++
+		if i < len(p.src) && (p.src[i] == '-' || p.src[i] == '+') {
+			i++
+		}
+		for i < len(p.src) && isDigit(p.src[i]) {
+			i++
+		}
+	}
+	text := p.src[start:i]
+	if strings.HasPrefix(text, ".") || strings.HasPrefix(text, "-.") || strings.HasPrefix(text, "+.") {
+		text = strings.Replace(text, ".", "0.", 1)
+	}
+	n, ok := parseNumber(text)
+	if !ok || (i < len(p.src) && isIdentChar(p.src[i])) {
+		return nil, p.errf(start, "malformed number "+quote(p.src[start:i]))
+	}
+	p.pos = i
+	var v any
+	if n.isInt {
+		v = n.i
+	} else {
+		v = n.f
+	}
+	return &node{kind: nLit, pos: start, end: i, lit: v, num: n, numOK: true}, nil
+}
+
+// jsonPath is a compiled JSONPath operand.
+type jsonPath struct {
+	text      string
+	x         jp.Expr
+	base      jp.Expr // the path without a trailing ".length", or nil
+	hasFilter bool
+}
+
+// parsePath reads a JSONPath token: from '$' up to whitespace or an
+// operator outside brackets, parentheses and quotes.
+func (p *condParser) parsePath() (*node, *Error) {
+	start := p.pos
+	end, err := scanPathEnd(p.src, start)
+	if err != nil {
+		return nil, err
+	}
+	p.pos = end
+	jpath, err := compilePath(p.src[start:end], start, p.src)
+	if err != nil {
+		return nil, err
+	}
+	return &node{kind: nPath, pos: start, end: end, path: jpath}, nil
+}
+
+func scanPathEnd(src string, start int) (int, *Error) {
+	depth := 0
+	i := start
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '\'' || c == '"':
+			if depth == 0 {
+				return i, nil
+			}
+			_, end, err := scanString(src, i)
+			if err != nil {
+				return 0, err
+			}
+			i = end
+			continue
+		case c == '[' || c == '(':
+			depth++
+		case c == ']' || c == ')':
+			if depth == 0 {
+				return i, nil
+			}
+			depth--
+		case depth == 0 && (isSpace(c) || strings.IndexByte("=!<>&|,}", c) >= 0):
+			return i, nil
+		}
+		i++
+	}
+	if depth > 0 {
+		return 0, &Error{Input: src, Offset: start, Msg: "unbalanced brackets in JSONPath"}
+	}
+	return i, nil
+}
+
+func compilePath(text string, off int, src string) (*jsonPath, *Error) {
+	jpath := &jsonPath{text: text}
+	body := text
+	if strings.HasSuffix(body, ".length()") {
+		body = strings.TrimSuffix(body, "()")
+	}
+	x, perr := parseJP(body)
+	if perr != nil {
+		return nil, &Error{Input: src, Offset: off, Msg: "invalid JSONPath " + quote(text) + ": " + perr.Error()}
+	}
+	jpath.x = x
+	if strings.HasSuffix(body, ".length") {
+		if b, perr := parseJP(strings.TrimSuffix(body, ".length")); perr == nil {
+			jpath.base = b
+		}
+	}
+	jpath.hasFilter = strings.Contains(body, "?")
+	return jpath, nil
+}
+
+// parseJP parses a JSONPath with ojg, turning a panic of the library into
+// an error.
+func parseJP(s string) (x jp.Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			x, err = nil, &Error{Input: s, Msg: "unparsable JSONPath"}
+		}
+	}()
+	return jp.ParseString(s)
+}
+
+// getJP runs a query, turning a panic of the library into no result.
+func getJP(x jp.Expr, data any) (res []any, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, ok = nil, false
+		}
+	}()
+	return x.Get(data), true
+}
+
+// query returns the node list of the path on the context value.
+func (p *jsonPath) query(cv any) []any {
+	if p.hasFilter {
+		cv = normalizeNumbers(cv)
+	}
+	res, _ := getJP(p.x, cv)
+	return res
+}
+
+// normalizeNumbers returns v with every json.Number replaced by an int64 or
+// float64, copying only the containers that change, so that JSONPath
+// filters compare numbers.
+func normalizeNumbers(v any) any {
+	n, _ := normalize(v)
+	return n
+}
+
+func normalize(v any) (any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			n, changed := normalize(e)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, e2 := range x {
+					out[k2] = e2
+				}
+			}
+			out[k] = n
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range x {
+			n, changed := normalize(e)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make([]any, len(x))
+				copy(out, x)
+			}
+			out[i] = n
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case json.Number:
+		if n, ok := toNumber(x); ok {
+			if n.isInt {
+				return n.i, true
+			}
+			return n.f, true
+		}
+	}
+	return v, false
+}
+
+// Eval evaluates the condition against env. A bare value passes only when
+// it is true.
+func (c *Condition) Eval(env Env) Outcome {
+	o, _ := c.eval(env, nil, false)
+	return o
+}
+
+// References lists the runtime expressions of the condition in source
+// order.
+func (c *Condition) References() []*Reference { return c.refs }
+
+// String returns the condition as written.
+func (c *Condition) String() string { return c.src }
+
+// evalState carries what one evaluation needs; it lives on the stack.
+type evalState struct {
+	env     Env
+	cv      any
+	missing []string
+	err     string
+}
+
+func (c *Condition) eval(env Env, cv any, hasCV bool) (Outcome, error) {
+	st := evalState{env: env, cv: cv}
+	var passed bool
+	if c.jsonpath && c.root.kind == nPath {
+		passed = len(c.root.path.query(cv)) > 0
+	} else {
+		passed = isTrue(c.evalNode(c.root, &st))
+	}
+	if st.err != "" {
+		return Outcome{Missing: st.missing, Detail: c.src + ": " + st.err}, &Error{Input: c.src, Msg: st.err}
+	}
+	if passed {
+		return Outcome{Passed: true, Missing: st.missing}, nil
+	}
+	return Outcome{Missing: st.missing, Detail: c.detail(env, cv)}, nil
+}
+
+func isTrue(v any) bool {
+	b, ok := v.(bool)
+	return ok && b
+}
+
+func (c *Condition) evalNode(n *node, st *evalState) any {
+	switch n.kind {
+	case nLit:
+		return n.lit
+	case nRef:
+		v, ok := n.re.eval(st.env)
+		if !ok {
+			st.missing = append(st.missing, n.re.text)
+			return nil
+		}
+		return v
+	case nPath:
+		return n.path.value(st)
+	case nNot:
+		return !isTrue(c.evalNode(n.l, st))
+	case nAnd:
+		return isTrue(c.evalNode(n.l, st)) && isTrue(c.evalNode(n.r, st))
+	case nOr:
+		return isTrue(c.evalNode(n.l, st)) || isTrue(c.evalNode(n.r, st))
+	case nCmp:
+		if n.r.kind == nLit && n.l.kind == nRef {
+			// fast path for "<expression> <op> <literal>"
+			l, ok := n.l.re.eval(st.env)
+			if !ok {
+				st.missing = append(st.missing, n.l.re.text)
+				return compare(nil, n.op, n.r.lit)
+			}
+			if n.r.numOK {
+				if ln, ok := toNumber(l); ok {
+					return ordered(n.op, cmpNumbers(ln, n.r.num))
+				}
+			}
+			return compare(l, n.op, n.r.lit)
+		}
+		l := c.evalNode(n.l, st)
+		r := c.evalNode(n.r, st)
+		return compare(l, n.op, r)
+	}
+	return nil
+}
+
+// value returns the single node a JSONPath selects for a comparison.
+func (p *jsonPath) value(st *evalState) any {
+	res := p.query(st.cv)
+	switch len(res) {
+	case 1:
+		return res[0]
+	case 0:
+		if p.base != nil {
+			if b := p.query2(st.cv); len(b) == 1 {
+				if n, ok := lengthOf(b[0]); ok {
+					return n
+				}
+			}
+		}
+		st.missing = append(st.missing, p.text)
+		return nil
+	}
+	if st.err == "" {
+		st.err = p.text + " selects " + strconv.Itoa(len(res)) + " nodes; a comparison needs exactly one"
+	}
+	return nil
+}
+
+func (p *jsonPath) query2(cv any) []any {
+	if p.hasFilter {
+		cv = normalizeNumbers(cv)
+	}
+	res, _ := getJP(p.base, cv)
+	return res
+}
+
+// detail explains a failed condition: the condition and the values of its
+// operands.
+func (c *Condition) detail(env Env, cv any) string {
+	var b strings.Builder
+	b.WriteString(c.src)
+	b.WriteString(" is false")
+	seen := map[string]bool{}
+	sep := ": "
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		switch n.kind {
+		case nRef:
+			if seen[n.re.text] {
+				return
+			}
+			seen[n.re.text] = true
+			v, ok := n.re.eval(env)
+			b.WriteString(sep)
+			sep = ", "
+			b.WriteString(n.re.text)
+			switch {
+			case !ok:
+				b.WriteString(" is missing")
+			case isSecret(env, n.re.ref):
+				b.WriteString(" = ***")
+			default:
+				b.WriteString(" = ")
+				b.WriteString(describe(v))
+			}
+		case nPath:
+			if seen[n.path.text] {
+				return
+			}
+			seen[n.path.text] = true
+			st := evalState{env: env, cv: cv}
+			v := n.path.value(&st)
+			b.WriteString(sep)
+			sep = ", "
+			b.WriteString(n.path.text)
+			if len(st.missing) > 0 {
+				b.WriteString(" selects nothing")
+			} else {
+				b.WriteString(" = ")
+				b.WriteString(describe(v))
+			}
+		}
+		walk(n.l)
+		walk(n.r)
+	}
+	walk(c.root)
+	return b.String()
+}

@@ -1,0 +1,646 @@
+package expression
+
+import (
+	"strings"
+)
+
+// mode says where a runtime expression is being read; it decides where
+// names and pointers stop.
+type mode uint8
+
+const (
+	modeWhole     mode = iota // the whole string is one expression
+	modeTemplate              // inside "{...}" of a template
+	modeCondition             // inside a condition
+)
+
+// rootWords maps the word after '$' to its root.
+var rootWords = map[string]Root{
+	"url":                RootURL,
+	"method":             RootMethod,
+	"statusCode":         RootStatusCode,
+	"request":            RootRequest,
+	"response":           RootResponse,
+	"inputs":             RootInputs,
+	"outputs":            RootOutputs,
+	"steps":              RootSteps,
+	"workflows":          RootWorkflows,
+	"sourceDescriptions": RootSourceDescriptions,
+	"components":         RootComponents,
+	"self":               RootSelf,
+}
+
+var rootNames = [...]string{
+	RootInvalid:            "",
+	RootURL:                "$url",
+	RootMethod:             "$method",
+	RootStatusCode:         "$statusCode",
+	RootRequest:            "$request",
+	RootResponse:           "$response",
+	RootInputs:             "$inputs",
+	RootOutputs:            "$outputs",
+	RootSteps:              "$steps",
+	RootWorkflows:          "$workflows",
+	RootSourceDescriptions: "$sourceDescriptions",
+	RootComponents:         "$components",
+	RootSelf:               "$self",
+}
+
+// String returns the root as written, with its '$' ("$steps").
+func (r Root) String() string {
+	if int(r) < len(rootNames) && r > RootInvalid {
+		return rootNames[r]
+	}
+	return "Root(" + itoa(int(r)) + ")"
+}
+
+// rootWordAt returns the root word following the '$' at src[pos] and the
+// offset after it, or ok=false when the letters there name no root.
+func rootWordAt(src string, pos int) (Root, int, bool) {
+	i := pos + 1
+	for i < len(src) && isAlpha(src[i]) {
+		i++
+	}
+	r, ok := rootWords[src[pos+1:i]]
+	return r, i, ok
+}
+
+// StartsExpression reports whether the text at src[pos] begins a runtime
+// expression: '$' followed by one of the root words ($url, $inputs, ...).
+func StartsExpression(src string, pos int) bool {
+	if pos >= len(src) || src[pos] != '$' {
+		return false
+	}
+	_, end, ok := rootWordAt(src, pos)
+	if !ok {
+		return false
+	}
+	return end == len(src) || !isIdentChar(src[end])
+}
+
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isStrictChar matches identifier-strict (step and workflow ids, source
+// names): ALPHA / DIGIT / "-" / "_".
+func isStrictChar(c byte) bool { return isAlpha(c) || isDigit(c) || c == '-' || c == '_' }
+
+// isIdentChar matches the characters of one dot-separated segment of an
+// identifier.
+func isIdentChar(c byte) bool { return isStrictChar(c) }
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// isTchar matches RFC 9110 token characters.
+func isTchar(c byte) bool {
+	if isAlpha(c) || isDigit(c) {
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// stopsName reports whether c ends a free-form name (query/path names,
+// source description references, JSON pointers) in mode m.
+func stopsName(c byte, m mode) bool {
+	if isSpace(c) || c == '{' || c == '}' {
+		return true
+	}
+	if m == modeCondition {
+		return strings.IndexByte("()=!<>&|'\",[]", c) >= 0
+	}
+	return false
+}
+
+// maxNameDots bounds how many dotted segments after a name are also tried
+// as part of the name (see NameCandidates), keeping evaluation linear.
+const maxNameDots = 8
+
+// parser state for one runtime expression.
+type refParser struct {
+	src   string
+	pos   int
+	mode  mode
+	loose bool // the last name was read with the 1.0 "name = *CHAR" rule
+}
+
+// name reads an input, output or workflow-field name. The 1.1 grammar
+// says identifier ([A-Za-z0-9._-]+); the 1.0 grammar says *CHAR, and real
+// documents use names such as "$select", "$.xgafv" or "filter[status]".
+// Outside conditions, when the identifier is not followed by something
+// that can follow a name ('#', '.', "[n]", the end, '}' in templates), the
+// name is re-read as free text up to '#' or whitespace.
+func (p *refParser) name(what string) (string, *Error) {
+	p.loose = false
+	start := p.pos
+	for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
+		p.pos++
+	}
+	if p.mode == modeCondition {
+		if p.pos == start {
+			return "", p.errf(start, "expected "+what)
+		}
+		return p.src[start:p.pos], nil
+	}
+	// skip the dotted segments that the strict reading accepts
+	i := p.pos
+	for i+1 < len(p.src) && p.src[i] == '.' && isIdentChar(p.src[i+1]) {
+		i += 2
+		for i < len(p.src) && isIdentChar(p.src[i]) {
+			i++
+		}
+	}
+	strictOK := p.pos > start
+	if strictOK && i < len(p.src) {
+		switch c := p.src[i]; {
+		case c == '#' || isSpace(c):
+		case c == '}' && p.mode == modeTemplate:
+		case c == '[' && i+1 < len(p.src) && (isDigit(p.src[i+1]) || p.src[i+1] == '\'' || p.src[i+1] == '"'):
+		default:
+			strictOK = false
+		}
+	}
+	if strictOK {
+		return p.src[start:p.pos], nil
+	}
+	p.pos = start
+	for p.pos < len(p.src) && p.src[p.pos] != '#' && !stopsName(p.src[p.pos], p.mode) {
+		p.pos++
+	}
+	if p.pos == start {
+		return "", p.errf(start, "expected "+what)
+	}
+	p.loose = true
+	return p.src[start:p.pos], nil
+}
+
+func (p *refParser) errf(off int, msg string) *Error {
+	return &Error{Input: p.src, Offset: off, Msg: msg}
+}
+
+func (p *refParser) peek() byte {
+	if p.pos < len(p.src) {
+		return p.src[p.pos]
+	}
+	return 0
+}
+
+// expect consumes the literal s.
+func (p *refParser) expect(s, what string) *Error {
+	if strings.HasPrefix(p.src[p.pos:], s) {
+		p.pos += len(s)
+		return nil
+	}
+	return p.errf(p.pos, "expected "+what)
+}
+
+// word reads 1*(chars accepted by ok).
+func (p *refParser) word(ok func(byte) bool, what string) (string, *Error) {
+	start := p.pos
+	for p.pos < len(p.src) && ok(p.src[p.pos]) {
+		p.pos++
+	}
+	if p.pos == start {
+		return "", p.errf(start, "expected "+what)
+	}
+	return p.src[start:p.pos], nil
+}
+
+// freeName reads a name that stops only at the mode's stop characters.
+func (p *refParser) freeName(what string) (string, *Error) {
+	start := p.pos
+	for p.pos < len(p.src) && !stopsName(p.src[p.pos], p.mode) {
+		p.pos++
+	}
+	if p.pos == start {
+		return "", p.errf(start, "expected "+what)
+	}
+	return p.src[start:p.pos], nil
+}
+
+func (p *refParser) headerName() (string, *Error) {
+	return p.word(func(c byte) bool {
+		if p.mode == modeCondition && (c == '!' || c == '&' || c == '|' || c == '\'') {
+			return false
+		}
+		return isTchar(c)
+	}, "a header name")
+}
+
+// parseRef parses the runtime expression that starts with the '$' at
+// src[pos]. It reads the reference, an optional '#' JSON pointer and any
+// ".name" / "[n]" selectors, and returns the reference with End set.
+func parseRef(src string, pos int, m mode) (*Reference, *Error) {
+	p := &refParser{src: src, pos: pos, mode: m}
+	if pos >= len(src) || src[pos] != '$' {
+		return nil, p.errf(pos, "expected '$'")
+	}
+	root, end, ok := rootWordAt(src, pos)
+	if !ok {
+		word := src[pos+1 : end]
+		if word == "message" {
+			return nil, p.errf(pos, "$message expressions are for AsyncAPI sources, which are not supported")
+		}
+		if word == "" {
+			return nil, p.errf(pos+1, "expected a runtime expression name after '$'")
+		}
+		return nil, p.errf(pos, "unknown runtime expression $"+word+
+			" (want $url, $method, $statusCode, $request, $response, $inputs, $outputs, $steps, $workflows, $sourceDescriptions or $components)")
+	}
+	p.pos = end
+	ref := &Reference{Root: root, Pos: pos}
+	pointerOK := false
+	nameRoot := false
+	var err *Error
+	switch root {
+	case RootURL, RootMethod, RootStatusCode, RootSelf:
+	case RootRequest, RootResponse:
+		if err = p.expect(".", "'.' and header, query, path or body after "+root.String()); err != nil {
+			return nil, err
+		}
+		fstart := p.pos
+		for p.pos < len(p.src) && isAlpha(p.src[p.pos]) {
+			p.pos++
+		}
+		ref.Field = p.src[fstart:p.pos]
+		switch ref.Field {
+		case "header":
+			if err = p.expect(".", "'.' and a header name"); err != nil {
+				return nil, err
+			}
+			if ref.Name, err = p.headerName(); err != nil {
+				return nil, err
+			}
+		case "query", "path":
+			if err = p.expect(".", "'.' and a parameter name"); err != nil {
+				return nil, err
+			}
+			if ref.Name, err = p.freeName("a parameter name"); err != nil {
+				return nil, err
+			}
+		case "body":
+			pointerOK = true
+		default:
+			msg := "expected header, query, path or body after " + root.String() + "."
+			if ref.Field == "headers" {
+				msg += " (did you mean header?)"
+			}
+			return nil, p.errf(fstart, msg)
+		}
+	case RootInputs, RootOutputs:
+		if err = p.expect(".", "'.' and a name after "+root.String()); err != nil {
+			return nil, err
+		}
+		if ref.Name, err = p.name("a name"); err != nil {
+			return nil, err
+		}
+		pointerOK, nameRoot = true, !p.loose
+	case RootSteps:
+		if err = p.expect(".", "'.' and a step id after $steps"); err != nil {
+			return nil, err
+		}
+		if ref.ID, err = p.word(isStrictChar, "a step id"); err != nil {
+			return nil, err
+		}
+		if err = p.expect(".outputs.", "'.outputs.' after the step id"); err != nil {
+			return nil, err
+		}
+		ref.Field = "outputs"
+		if ref.Name, err = p.name("an output name"); err != nil {
+			return nil, err
+		}
+		pointerOK, nameRoot = true, !p.loose
+	case RootWorkflows:
+		if err = p.expect(".", "'.' and a workflow id after $workflows"); err != nil {
+			return nil, err
+		}
+		if ref.ID, err = p.word(isStrictChar, "a workflow id"); err != nil {
+			return nil, err
+		}
+		switch {
+		case strings.HasPrefix(p.src[p.pos:], ".inputs."):
+			ref.Field = "inputs"
+		case strings.HasPrefix(p.src[p.pos:], ".outputs."):
+			ref.Field = "outputs"
+		default:
+			return nil, p.errf(p.pos, "expected '.inputs.' or '.outputs.' after the workflow id")
+		}
+		p.pos += len(ref.Field) + 2
+		if ref.Name, err = p.name("a name"); err != nil {
+			return nil, err
+		}
+		pointerOK, nameRoot = true, !p.loose
+	case RootSourceDescriptions:
+		if err = p.expect(".", "'.' and a source description name"); err != nil {
+			return nil, err
+		}
+		if ref.ID, err = p.word(isStrictChar, "a source description name"); err != nil {
+			return nil, err
+		}
+		if err = p.expect(".", "'.' and an operationId, workflowId or field after the source description name"); err != nil {
+			return nil, err
+		}
+		if ref.Name, err = p.freeName("an operationId, workflowId or field"); err != nil {
+			return nil, err
+		}
+	case RootComponents:
+		if err = p.expect(".", "'.' and parameters, successActions, failureActions or inputs"); err != nil {
+			return nil, err
+		}
+		fstart := p.pos
+		for p.pos < len(p.src) && isAlpha(p.src[p.pos]) {
+			p.pos++
+		}
+		ref.Field = p.src[fstart:p.pos]
+		switch ref.Field {
+		case "parameters", "successActions", "failureActions", "inputs":
+		default:
+			return nil, p.errf(fstart, "expected parameters, successActions, failureActions or inputs after $components.")
+		}
+		if err = p.expect(".", "'.' and a component name"); err != nil {
+			return nil, err
+		}
+		if ref.Name, err = p.word(func(c byte) bool { return isIdentChar(c) || c == '.' }, "a component name"); err != nil {
+			return nil, err
+		}
+	}
+
+	// Dotted segments after an input/output name: part of the name when a
+	// pointer follows (1.1 identifiers may hold dots), selectors otherwise.
+	if nameRoot {
+		save := p.pos
+		for p.peek() == '.' && p.pos+1 < len(p.src) && isIdentChar(p.src[p.pos+1]) {
+			p.pos++
+			for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
+				p.pos++
+			}
+		}
+		if p.peek() == '#' {
+			nameStart := save - len(ref.Name)
+			ref.Name = p.src[nameStart:p.pos]
+		} else {
+			p.pos = save
+		}
+	}
+	if p.peek() == '#' {
+		if !pointerOK {
+			return nil, p.errf(p.pos, "a JSON pointer ('#') is not allowed after "+p.src[pos:p.pos])
+		}
+		p.pos++
+		start := p.pos
+		for p.pos < len(p.src) && !stopsName(p.src[p.pos], p.mode) {
+			p.pos++
+		}
+		ref.Pointer = p.src[start:p.pos]
+		ref.HasPointer = true
+		if e := checkPointer(ref.Pointer, start); e != nil {
+			e.Input = src
+			if ref.Pointer != "" && ref.Pointer[0] != '/' {
+				e.Msg += " (did you mean #/" + ref.Pointer + "?)"
+			}
+			return nil, e
+		}
+	}
+	ref.Text = p.src[pos:p.pos]
+
+	// Selectors.
+	dotsRun := nameRoot && !ref.HasPointer
+	for {
+		c := p.peek()
+		if c == '.' {
+			if p.pos+1 >= len(p.src) || !isIdentChar(p.src[p.pos+1]) {
+				break
+			}
+			p.pos++
+			name, _ := p.word(isIdentChar, "a member name")
+			ref.Selectors = append(ref.Selectors, Selector{Name: name})
+			if dotsRun && ref.nameDots < maxNameDots {
+				ref.nameDots++
+			}
+			continue
+		}
+		if c == '[' {
+			dotsRun = false
+			sel, err := p.bracket()
+			if err != nil {
+				return nil, err
+			}
+			ref.Selectors = append(ref.Selectors, sel)
+			continue
+		}
+		break
+	}
+	ref.End = p.pos
+	return ref, nil
+}
+
+// bracket reads "[n]", "['name']" or "[\"name\"]".
+func (p *refParser) bracket() (Selector, *Error) {
+	open := p.pos
+	p.pos++
+	c := p.peek()
+	if isDigit(c) {
+		start := p.pos
+		n := 0
+		for p.pos < len(p.src) && isDigit(p.src[p.pos]) {
+			if n > 1<<30 {
+				return Selector{}, p.errf(start, "index too large")
+			}
+			n = n*10 + int(p.src[p.pos]-'0')
+			p.pos++
+		}
+		if p.peek() != ']' {
+			return Selector{}, p.errf(p.pos, "expected ']'")
+		}
+		p.pos++
+		return Selector{Index: n, IsIndex: true}, nil
+	}
+	if c == '\'' || c == '"' {
+		s, end, err := scanString(p.src, p.pos)
+		if err != nil {
+			return Selector{}, err
+		}
+		p.pos = end
+		if p.peek() != ']' {
+			return Selector{}, p.errf(p.pos, "expected ']'")
+		}
+		p.pos++
+		return Selector{Name: s}, nil
+	}
+	return Selector{}, p.errf(open+1, "expected an index or a quoted name after '['")
+}
+
+// scanString reads a quoted string starting at src[pos] (a ' or ").
+// Single-quoted strings escape a quote by doubling it (”); double-quoted
+// strings accept "" and the JSON backslash escapes.
+func scanString(src string, pos int) (string, int, *Error) {
+	q := src[pos]
+	var b strings.Builder
+	simple := true
+	i := pos + 1
+	for i < len(src) {
+		c := src[i]
+		if c == q {
+			if i+1 < len(src) && src[i+1] == q {
+				if simple {
+					b.WriteString(src[pos+1 : i])
+					simple = false
+				}
+				b.WriteByte(q)
+				i += 2
+				continue
+			}
+			if simple {
+				return src[pos+1 : i], i + 1, nil
+			}
+			return b.String(), i + 1, nil
+		}
+		if c == '\\' && q == '"' {
+			if simple {
+				b.WriteString(src[pos+1 : i])
+				simple = false
+			}
+			if i+1 >= len(src) {
+				break
+			}
+			e := src[i+1]
+			switch e {
+			case '"', '\\', '/', '\'':
+				b.WriteByte(e)
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			case 'u':
+				if i+6 > len(src) {
+					return "", 0, &Error{Input: src, Offset: i, Msg: "bad \\u escape"}
+				}
+				r := 0
+				for _, h := range []byte(src[i+2 : i+6]) {
+					var d int
+					switch {
+					case isDigit(h):
+						d = int(h - '0')
+					case 'a' <= h && h <= 'f':
+						d = int(h-'a') + 10
+					case 'A' <= h && h <= 'F':
+						d = int(h-'A') + 10
+					default:
+						return "", 0, &Error{Input: src, Offset: i, Msg: "bad \\u escape"}
+					}
+					r = r*16 + d
+				}
+				b.WriteRune(rune(r))
+				i += 6
+				continue
+			default:
+				return "", 0, &Error{Input: src, Offset: i, Msg: "unknown escape \\" + string(e)}
+			}
+			i += 2
+			continue
+		}
+		if !simple {
+			b.WriteByte(c)
+		}
+		i++
+	}
+	return "", 0, &Error{Input: src, Offset: pos, Msg: "unterminated string"}
+}
+
+// NameCandidates returns the names an input or output reference may mean.
+// Arazzo 1.1 identifiers may contain dots, so "$steps.a.outputs.b.c" is
+// either output "b" dereferenced by ".c" (first candidate, what the
+// evaluator tries first) or an output named "b.c" (tried when "b" does not
+// exist). For other references it returns just Name.
+func (r *Reference) NameCandidates() []string {
+	out := []string{r.Name}
+	name := r.Name
+	for i := 0; i < r.nameDots && i < len(r.Selectors); i++ {
+		name += "." + r.Selectors[i].Name
+		out = append(out, name)
+	}
+	return out
+}
+
+// alternatives returns the references for NameCandidates()[1:].
+func (r *Reference) alternatives() []*Reference {
+	var out []*Reference
+	name := r.Name
+	for i := 0; i < r.nameDots && i < len(r.Selectors); i++ {
+		name += "." + r.Selectors[i].Name
+		alt := *r
+		alt.Name = name
+		alt.Selectors = r.Selectors[i+1:]
+		alt.nameDots = 0
+		out = append(out, &alt)
+	}
+	return out
+}
+
+// PointerHint returns the standard JSON-pointer spelling of a reference
+// that dereferences a body (or another value that takes a pointer) with
+// ".name"/"[n]" selectors, e.g. "$response.body#/data/0/id" for
+// "$response.body.data[0].id"; "" when there is nothing to suggest. Dotted
+// input and output names are left alone because they may be names.
+func (r *Reference) PointerHint() string {
+	if len(r.Selectors) == 0 || r.Field != "body" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(r.Text)
+	if !r.HasPointer {
+		b.WriteByte('#')
+	}
+	for _, s := range r.Selectors {
+		b.WriteByte('/')
+		if s.IsIndex {
+			b.WriteString(itoa(s.Index))
+		} else {
+			b.WriteString(EscapePointerToken(s.Name))
+		}
+	}
+	return b.String()
+}
+
+// String returns the expression as written, selectors included.
+func (r *Reference) String() string {
+	if len(r.Selectors) == 0 {
+		return r.Text
+	}
+	var b strings.Builder
+	b.WriteString(r.Text)
+	for _, s := range r.Selectors {
+		if s.IsIndex {
+			b.WriteByte('[')
+			b.WriteString(itoa(s.Index))
+			b.WriteByte(']')
+		} else if isIdentifier(s.Name) {
+			b.WriteByte('.')
+			b.WriteString(s.Name)
+		} else {
+			b.WriteString("['")
+			b.WriteString(strings.ReplaceAll(s.Name, "'", "''"))
+			b.WriteString("']")
+		}
+	}
+	return b.String()
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,278 @@
+package expression
+
+import (
+	"strings"
+)
+
+// Template is a compiled string with embedded "{$...}" runtime
+// expressions, such as "https://{$inputs.host}/pets/{$steps.s.outputs.id}".
+// It is immutable and safe for concurrent use.
+type Template struct {
+	src   string
+	parts []tplPart
+}
+
+type tplPart struct {
+	lit string
+	re  *refEval // nil for literal text
+}
+
+// ParseTemplate parses a template. An embedded expression starts with "{$"
+// followed by a root word ($inputs, $steps, ...) and ends at the matching
+// "}". Any other text, including "{" and "}" that do not delimit an
+// expression (as in "{$gt: 1}" or "{{name}}"), is literal. There is no
+// escape for a literal "{$inputs". Errors are *Error values.
+func ParseTemplate(src string) (*Template, error) {
+	t := &Template{src: src}
+	lit := 0
+	i := 0
+	for {
+		j := strings.Index(src[i:], "{$")
+		if j < 0 {
+			break
+		}
+		j += i
+		if !StartsExpression(src, j+1) {
+			i = j + 1
+			continue
+		}
+		ref, err := parseRef(src, j+1, modeTemplate)
+		if err != nil {
+			return nil, err
+		}
+		if ref.End >= len(src) || src[ref.End] != '}' {
+			return nil, &Error{Input: src, Offset: ref.End, Msg: "expected '}' to close the embedded expression started at column " + itoa(j+1)}
+		}
+		if j > lit {
+			t.parts = append(t.parts, tplPart{lit: src[lit:j]})
+		}
+		t.parts = append(t.parts, tplPart{re: newRefEval(ref, src)})
+		i = ref.End + 1
+		lit = i
+	}
+	if lit < len(src) {
+		t.parts = append(t.parts, tplPart{lit: src[lit:]})
+	}
+	return t, nil
+}
+
+// IsLiteral reports whether the template holds no expression.
+func (t *Template) IsLiteral() bool {
+	for _, p := range t.parts {
+		if p.re != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the template source.
+func (t *Template) String() string { return t.src }
+
+// References lists the embedded expressions in order.
+func (t *Template) References() []*Reference {
+	var out []*Reference
+	for _, p := range t.parts {
+		if p.re != nil {
+			out = append(out, p.re.ref)
+		}
+	}
+	return out
+}
+
+// Render evaluates the template to a string (see Stringify for how values
+// are inserted). Missing references insert nothing and are listed in
+// missing, as written.
+func (t *Template) Render(env Env) (s string, missing []string) {
+	if len(t.parts) == 1 && t.parts[0].re == nil {
+		return t.parts[0].lit, nil
+	}
+	b := make([]byte, 0, len(t.src)+32)
+	for _, p := range t.parts {
+		if p.re == nil {
+			b = append(b, p.lit...)
+			continue
+		}
+		v, ok := p.re.eval(env)
+		if !ok {
+			missing = append(missing, p.re.text)
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			b = append(b, x...)
+		case []byte:
+			b = append(b, x...)
+		case nil:
+		default:
+			b = appendScalarOrJSON(b, v)
+		}
+	}
+	return unsafeString(b), missing
+}
+
+func appendScalarOrJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	}
+	return AppendJSON(b, v)
+}
+
+// Eval renders the template; it implements Value.
+func (t *Template) Eval(env Env) (any, []string, error) {
+	s, missing := t.Render(env)
+	return s, missing, nil
+}
+
+// CompileValue compiles a decoded YAML/JSON value per decisions E1:
+//   - a string that is exactly one runtime expression ("$inputs.pet")
+//     evaluates to the referenced value with its JSON type kept;
+//   - a string holding "{$...}" parts is a template and evaluates to a string;
+//   - maps ([string]any) and slices ([]any) are compiled member by member
+//     and evaluate to fresh maps and slices;
+//   - anything else is a literal.
+//
+// A string that starts with a root word and has no whitespace
+// ("$steps.x.output.y") must parse; its error is returned. Strings such as
+// "$100" or "$ref" are literals.
+func CompileValue(v any) (Value, error) {
+	switch x := v.(type) {
+	case string:
+		return compileString(x)
+	case map[string]any:
+		m := &mapValue{keys: make([]string, 0, len(x)), vals: make([]Value, 0, len(x))}
+		for k, e := range x {
+			c, err := CompileValue(e)
+			if err != nil {
+				return nil, err
+			}
+			m.keys = append(m.keys, k)
+			m.vals = append(m.vals, c)
+		}
+		sortParallel(m.keys, m.vals)
+		return m, nil
+	case []any:
+		s := &sliceValue{vals: make([]Value, len(x))}
+		for i, e := range x {
+			c, err := CompileValue(e)
+			if err != nil {
+				return nil, err
+			}
+			s.vals[i] = c
+		}
+		return s, nil
+	}
+	return literalValue{v: v}, nil
+}
+
+func compileString(s string) (Value, error) {
+	if StartsExpression(s, 0) && strings.IndexFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) }) < 0 {
+		e, err := Parse(s)
+		if err != nil {
+			return nil, err
+		}
+		return exprValue{e}, nil
+	}
+	if strings.Contains(s, "{$") {
+		t, err := ParseTemplate(s)
+		if err != nil {
+			return nil, err
+		}
+		if !t.IsLiteral() {
+			return t, nil
+		}
+	}
+	return literalValue{v: s}, nil
+}
+
+func sortParallel(keys []string, vals []Value) {
+	// insertion sort: maps in documents are small
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+			vals[j], vals[j-1] = vals[j-1], vals[j]
+		}
+	}
+}
+
+type literalValue struct{ v any }
+
+func (l literalValue) Eval(Env) (any, []string, error) { return l.v, nil, nil }
+func (l literalValue) References() []*Reference        { return nil }
+
+type exprValue struct{ e *Expr }
+
+func (x exprValue) Eval(env Env) (any, []string, error) {
+	v, ok := x.e.Eval(env)
+	if !ok {
+		return nil, []string{x.e.re.text}, nil
+	}
+	return v, nil, nil
+}
+func (x exprValue) References() []*Reference { return x.e.References() }
+
+type mapValue struct {
+	keys []string
+	vals []Value
+}
+
+func (m *mapValue) Eval(env Env) (any, []string, error) {
+	out := make(map[string]any, len(m.keys))
+	var missing []string
+	for i, k := range m.keys {
+		v, miss, err := m.vals[i].Eval(env)
+		if err != nil {
+			return nil, missing, err
+		}
+		missing = append(missing, miss...)
+		out[k] = v
+	}
+	return out, missing, nil
+}
+
+func (m *mapValue) References() []*Reference {
+	var out []*Reference
+	for _, v := range m.vals {
+		out = append(out, v.References()...)
+	}
+	return out
+}
+
+type sliceValue struct{ vals []Value }
+
+func (s *sliceValue) Eval(env Env) (any, []string, error) {
+	out := make([]any, len(s.vals))
+	var missing []string
+	for i, c := range s.vals {
+		v, miss, err := c.Eval(env)
+		if err != nil {
+			return nil, missing, err
+		}
+		missing = append(missing, miss...)
+		out[i] = v
+	}
+	return out, missing, nil
+}
+
+func (s *sliceValue) References() []*Reference {
+	var out []*Reference
+	for _, v := range s.vals {
+		out = append(out, v.References()...)
+	}
+	return out
+}
+
+// Value is a compiled value per decisions E1: a whole expression (type
+// kept), a template string, a literal, or a map/slice tree of those. Values
+// are immutable and safe for concurrent use.
+type Value interface {
+	// Eval evaluates the value. Missing references inside yield nil (an
+	// empty string inside templates) and are listed in missing, as written.
+	Eval(env Env) (v any, missing []string, err error)
+	// References lists every runtime expression inside the value.
+	References() []*Reference
+}

@@ -706,8 +706,9 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		rec.Method = req.HTTP.Method
 		rec.URL = req.HTTP.URL.String()
 		resp, err := ru.send(ctx, info, req)
-		if err == nil && resp.StatusCode == http.StatusUnauthorized && st.oauth2 && ru.r.auth != nil {
-			// One refresh of a cached OAuth2 token (H3), then one resend.
+		if err == nil && resp.StatusCode == http.StatusUnauthorized && st.oauth2 && len(req.Secrets) > 0 && ru.r.auth != nil {
+			// The request carried credentials: refresh a cached OAuth2
+			// token once (H3) and resend once.
 			ru.r.auth.Invalidate(st.source)
 			if again, berr := st.op.BuildRequest(ctx, ops, b, opts); berr == nil {
 				ru.masker.add(again.Secrets...)

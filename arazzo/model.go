@@ -140,6 +140,10 @@ type Step struct {
 	// Target is what the step calls, bound by the loader; nil when it could
 	// not be bound (Diagnostics say why).
 	Target *Target
+
+	// async marks an Arazzo 1.1 AsyncAPI step (channelPath), which weft
+	// reports as not yet supported instead of as a step without target.
+	async bool
 }
 
 // Target is a bound step target: an operation of an OpenAPI source, or a

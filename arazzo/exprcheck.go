@@ -1,0 +1,330 @@
+package arazzo
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/weftflow/weft/expression"
+	"gopkg.in/yaml.v3"
+)
+
+// exprScope is what references inside one workflow may name.
+type exprScope struct {
+	wf    *Workflow // nil for components
+	steps map[string]*Step
+}
+
+// checkExpressions parses every runtime expression, template and
+// criterion of the document and checks what their references name.
+func (v *validator) checkExpressions() {
+	for _, w := range v.doc.Workflows {
+		sc := &exprScope{wf: w, steps: map[string]*Step{}}
+		for _, s := range w.Steps {
+			if _, dup := sc.steps[s.StepID]; !dup {
+				sc.steps[s.StepID] = s
+			}
+		}
+		v.checkParams(sc, w.Parameters)
+		for _, s := range w.Steps {
+			v.checkParams(sc, s.Parameters)
+			if rb := s.RequestBody; rb != nil {
+				if rb.HasPayload {
+					n := mapValue(rb.node, "payload")
+					v.checkValue(sc, rb.Payload, n, ptrJoin(rb.Pointer, "payload"))
+				}
+				for _, r := range rb.Replacements {
+					v.checkValue(sc, r.Value, mapValue(r.node, "value"), ptrJoin(r.Pointer, "value"))
+				}
+			}
+			for _, c := range s.SuccessCriteria {
+				v.checkCriterion(sc, c)
+			}
+			for _, a := range s.OnSuccess {
+				v.checkCriteria(sc, a.Criteria)
+				v.checkParams(sc, a.Parameters)
+			}
+			for _, a := range s.OnFailure {
+				v.checkCriteria(sc, a.Criteria)
+				v.checkParams(sc, a.Parameters)
+			}
+			v.checkOutputExprs(sc, s.Outputs)
+		}
+		for _, a := range w.SuccessActions {
+			v.checkCriteria(sc, a.Criteria)
+			v.checkParams(sc, a.Parameters)
+		}
+		for _, a := range w.FailureActions {
+			v.checkCriteria(sc, a.Criteria)
+			v.checkParams(sc, a.Parameters)
+		}
+		v.checkOutputExprs(sc, w.Outputs)
+	}
+	if c := v.doc.Components; c != nil {
+		sc := &exprScope{}
+		for _, k := range sortedKeys(c.Parameters) {
+			v.checkParams(sc, []*Parameter{c.Parameters[k]})
+		}
+		for _, k := range sortedKeys(c.SuccessActions) {
+			v.checkCriteria(sc, c.SuccessActions[k].Criteria)
+		}
+		for _, k := range sortedKeys(c.FailureActions) {
+			v.checkCriteria(sc, c.FailureActions[k].Criteria)
+		}
+	}
+}
+
+// mapValue returns the value node of key in mapping n.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	for _, p := range pairs(n) {
+		if p.key == key {
+			return p.v
+		}
+	}
+	return nil
+}
+
+func (v *validator) checkParams(sc *exprScope, ps []*Parameter) {
+	for _, p := range ps {
+		if p.Reusable != nil {
+			if p.Reusable.HasValue {
+				v.checkValue(sc, p.Reusable.Value, mapValue(p.Reusable.node, "value"), ptrJoin(p.Pointer, "value"))
+			}
+			continue
+		}
+		v.checkValue(sc, p.Value, mapValue(p.node, "value"), ptrJoin(p.Pointer, "value"))
+	}
+}
+
+func (v *validator) checkOutputExprs(sc *exprScope, outs []*Output) {
+	for _, o := range outs {
+		if o.node == nil || o.node.Kind != yaml.ScalarNode {
+			continue
+		}
+		v.checkValue(sc, o.Value, o.node, o.Pointer)
+	}
+}
+
+func (v *validator) checkCriteria(sc *exprScope, cs []*Criterion) {
+	for _, c := range cs {
+		v.checkCriterion(sc, c)
+	}
+}
+
+func (v *validator) checkCriterion(sc *exprScope, c *Criterion) {
+	cc, err := expression.CompileCriterion(expression.CriterionSpec{Context: c.Context, Condition: c.Condition, Type: c.Type, Version: c.Version})
+	if err != nil {
+		var ee *expression.Error
+		field := "condition"
+		if errors.As(err, &ee) && ee.Field != "" {
+			field = ee.Field
+		}
+		n := mapValue(c.node, field)
+		v.exprError(n, ptrJoin(c.Pointer, field), err)
+		return
+	}
+	if cc == nil {
+		return
+	}
+	for _, w := range cc.Warnings() {
+		pos, ptr := valuePos(c.Meta, "condition")
+		v.warnf(pos, ptr, "criterion", "", "%s", w)
+	}
+	v.checkRefs(sc, cc.References(), c.node, c.Pointer)
+}
+
+func (v *validator) checkValue(sc *exprScope, val any, n *yaml.Node, ptr string) {
+	cv, err := expression.CompileValue(val)
+	if err != nil {
+		v.exprError(n, ptr, err)
+		return
+	}
+	if cv == nil {
+		return
+	}
+	v.checkRefs(sc, cv.References(), n, ptr)
+}
+
+// exprError reports a parse error positioned at the offending column.
+func (v *validator) exprError(n *yaml.Node, ptr string, err error) {
+	var ee *expression.Error
+	msg := err.Error()
+	pos := Position{File: v.file}
+	if n != nil {
+		pos = Position{File: v.file, Line: n.Line, Column: n.Column}
+	}
+	if errors.As(err, &ee) {
+		msg = fmt.Sprintf("invalid expression %q: %s", ee.Input, ee.Msg)
+		pos = v.exprPos(n, ee.Input, ee.Offset)
+	}
+	v.errorf(pos, ptr, "expression", "", "%s", msg)
+}
+
+// exprPos finds the scalar under n that holds text and returns the position
+// of the byte at offset inside text (exact for plain and simply quoted
+// one-line scalars, the scalar's start otherwise).
+func (v *validator) exprPos(n *yaml.Node, text string, offset int) Position {
+	s, idx := findScalar(n, text, 0)
+	if s == nil {
+		if n == nil {
+			return Position{File: v.file}
+		}
+		return Position{File: v.file, Line: n.Line, Column: n.Column}
+	}
+	pos := Position{File: v.file, Line: s.Line, Column: s.Column}
+	if strings.ContainsAny(s.Value, "\n\\'\"\t") {
+		return pos
+	}
+	switch s.Style {
+	case 0:
+		pos.Column += idx + offset
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		pos.Column += 1 + idx + offset
+	}
+	return pos
+}
+
+// findScalar looks for a scalar node containing text under n.
+func findScalar(n *yaml.Node, text string, depth int) (*yaml.Node, int) {
+	n = deref(n)
+	if n == nil || depth > 200 {
+		return nil, 0
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if i := strings.Index(n.Value, text); i >= 0 && text != "" {
+			return n, i
+		}
+	case yaml.MappingNode, yaml.SequenceNode:
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 {
+				continue
+			}
+			if s, idx := findScalar(c, text, depth+1); s != nil {
+				return s, idx
+			}
+		}
+	}
+	return nil, 0
+}
+
+// checkRefs checks what each reference names.
+func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *yaml.Node, ptr string) {
+	for _, r := range refs {
+		if r == nil {
+			continue
+		}
+		text := r.Text
+		pos := v.exprPos(n, text, 0)
+		switch r.Root {
+		case expression.RootSteps:
+			if sc.wf == nil {
+				continue
+			}
+			st := sc.steps[r.ID]
+			if st == nil {
+				v.errorf(pos, ptr, "unknown-step-reference", "a step can only read outputs of steps of its own workflow",
+					"%s: workflow %q has no step %q", text, sc.wf.WorkflowID, r.ID)
+				continue
+			}
+			if r.Field == "outputs" && !hasOutput(st.Outputs, r.NameCandidates()) {
+				v.errorf(pos, ptr, "unknown-output", fmt.Sprintf("declare %q under the outputs of step %q", r.Name, r.ID),
+					"%s: step %q declares no output %q", text, r.ID, r.Name)
+			}
+		case expression.RootWorkflows:
+			if r.ID != "" && findWorkflow(v.doc, r.ID) == nil {
+				v.errorf(pos, ptr, "unknown-workflow-reference", "", "%s: no workflow %q in this document", text, r.ID)
+			}
+		case expression.RootInputs:
+			if sc.wf == nil {
+				continue
+			}
+			if props, ok := v.inputProperties(sc.wf); ok && !hasAny(props, r.NameCandidates()) {
+				v.errorf(pos, ptr, "unknown-input", fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
+					"%s: workflow %q has no input %q", text, sc.wf.WorkflowID, r.Name)
+			}
+		case expression.RootSourceDescriptions:
+			if v.source(r.ID) == nil {
+				v.unknownSource(r.ID, pos, ptr)
+			}
+		case expression.RootComponents:
+			v.checkComponentRef(r, pos, ptr)
+		}
+		if h := r.PointerHint(); h != "" {
+			v.warnf(pos, ptr, "body-selector", "write "+h, "%s dereferences the body with selectors", r.String())
+		}
+	}
+}
+
+func (v *validator) checkComponentRef(r *expression.Reference, pos Position, ptr string) {
+	c := v.doc.Components
+	found := false
+	if c != nil {
+		switch r.Field {
+		case "parameters":
+			_, found = c.Parameters[r.Name]
+		case "successActions":
+			_, found = c.SuccessActions[r.Name]
+		case "failureActions":
+			_, found = c.FailureActions[r.Name]
+		case "inputs":
+			_, found = c.Inputs[r.Name]
+		default:
+			return
+		}
+	}
+	if !found {
+		v.errorf(pos, ptr, "unknown-component", "declare it under components."+r.Field, "%s: no such component", r.Text)
+	}
+}
+
+func hasOutput(outs []*Output, names []string) bool {
+	for _, o := range outs {
+		for _, n := range names {
+			if o.Name == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasAny(props map[string]any, names []string) bool {
+	for _, n := range names {
+		if _, ok := props[n]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// inputProperties returns the properties of the workflow's inputs schema
+// (following one local $ref to components.inputs) and whether they can be
+// checked: false when the schema has no properties or is not resolvable.
+func (v *validator) inputProperties(w *Workflow) (map[string]any, bool) {
+	in, _ := w.Inputs.(map[string]any)
+	for i := 0; i < 4 && in != nil; i++ {
+		ref, ok := in["$ref"].(string)
+		if !ok {
+			break
+		}
+		name, ok := strings.CutPrefix(ref, "#/components/inputs/")
+		if !ok || v.doc.Components == nil {
+			return nil, false
+		}
+		in, _ = v.doc.Components.Inputs[unescapeToken(name)].(map[string]any)
+	}
+	if in == nil {
+		return nil, false
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf", "additionalProperties", "patternProperties", "$ref"} {
+		if _, ok := in[k]; ok {
+			return nil, false
+		}
+	}
+	props, ok := in["properties"].(map[string]any)
+	if !ok || len(props) == 0 {
+		return nil, false
+	}
+	return props, true
+}

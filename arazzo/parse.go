@@ -1,0 +1,60 @@
+package arazzo
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse decodes and validates a single Arazzo document (YAML or JSON)
+// without loading its source descriptions: the schema and every semantic
+// check that needs no source run; step targets stay unbound. location names
+// the document in diagnostics (it may be empty). The document is nil only
+// when data is not a YAML or JSON object.
+func Parse(data []byte, location string) (*Document, Diagnostics) {
+	doc, _, diags := decodeDocument(data, location)
+	if doc == nil {
+		return nil, diags
+	}
+	v := &validator{doc: doc, file: location, loaded: false}
+	v.run()
+	diags = append(diags, v.diags...)
+	doc.Diagnostics = diags
+	return doc, diags
+}
+
+// decodeDocument parses data, decodes the model and applies the schema.
+func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostics) {
+	root, diags := parseYAML(data, file)
+	if root == nil {
+		return nil, nil, diags
+	}
+	d := &decoder{file: file, skip: map[*yaml.Node]bool{}}
+	if expandedSize(root, maxNodes) >= maxNodes {
+		return nil, nil, Diagnostics{{Severity: SeverityError, Pos: d.pos(root), Code: "too-large",
+			Message: fmt.Sprintf("document expands to more than %d nodes (aliases included)", maxNodes),
+			Hint:    "avoid recursive or deeply nested YAML aliases"}}
+	}
+	for _, p := range pairs(root) {
+		switch p.key {
+		case "arazzo":
+			d.v11 = strings.HasPrefix(str(p.v), "1.1.")
+		case "$schema":
+			// Many real documents name a JSON Schema for editor support;
+			// the Arazzo schema forbids the key, weft only warns.
+			d.skip[p.v] = true
+			d.diags = append(d.diags, Diagnostic{Severity: SeverityWarning, Pos: d.pos(p.kn), Pointer: "/$schema",
+				Message: "top-level \"$schema\" is not an Arazzo field and is ignored",
+				Hint:    "remove the $schema key", Code: "schema-key"})
+		}
+	}
+	doc := d.decodeDocument(root)
+	value, err := d.plain(root)
+	if err != nil {
+		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: d.pos(root), Message: err.Error(), Code: "too-large"})
+	} else {
+		d.validateSchema(root, value)
+	}
+	return doc, root, d.diags
+}

@@ -1,0 +1,372 @@
+package arazzo
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const testAPI = `openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses: {"200": {description: ok}}
+    post:
+      operationId: createPet
+      responses: {"201": {description: ok}}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`
+
+const testAPI2 = `openapi: 3.1.0
+info: {title: Store, version: "1"}
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      responses: {"200": {description: ok}}
+  /pets:
+    get:
+      operationId: listPets
+      responses: {"200": {description: ok}}
+`
+
+// docWith builds a document with one openapi source and the given
+// workflows block (indented by the caller as a YAML list).
+func docWith(sources, workflows, extra string) string {
+	if sources == "" {
+		sources = "  - {name: pets, url: pets.yaml, type: openapi}\n"
+	}
+	return "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\nsourceDescriptions:\n" + sources + "workflows:\n" + workflows + extra
+}
+
+// loadMap loads main.yaml from a MapFS holding the two test APIs.
+func loadMap(t *testing.T, main string, more ...string) (*Document, Diagnostics) {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"main.yaml":  {Data: []byte(main)},
+		"pets.yaml":  {Data: []byte(testAPI)},
+		"store.yaml": {Data: []byte(testAPI2)},
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		fsys[more[i]] = &fstest.MapFile{Data: []byte(more[i+1])}
+	}
+	doc, err := Load(context.Background(), "main.yaml", WithFS(fsys))
+	if doc == nil {
+		t.Fatalf("nil document: %v", err)
+	}
+	if (err != nil) != doc.Diagnostics.HasErrors() {
+		t.Errorf("error %v does not match diagnostics", err)
+	}
+	return doc, doc.Diagnostics
+}
+
+func TestSemanticChecks(t *testing.T) {
+	twoSources := "  - {name: pets, url: pets.yaml, type: openapi}\n  - {name: store, url: store.yaml}\n"
+	cases := []struct {
+		name      string
+		doc       string
+		code      string
+		sev       Severity
+		line, col int
+	}{
+		{"duplicate workflowId", docWith("", `  - workflowId: w
+    steps: [{stepId: a, operationId: listPets}]
+  - workflowId: w
+    steps: [{stepId: a, operationId: listPets}]
+`, ""), "duplicate-workflow-id", SeverityError, 8, 17},
+		{"duplicate stepId", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: listPets}
+      - {stepId: a, operationId: getPet, parameters: [{name: id, in: path, value: 1}]}
+`, ""), "duplicate-step-id", SeverityError, 9, 18},
+		{"two targets", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: listPets, workflowId: w}
+`, ""), "step-target", SeverityError, 8, 9},
+		{"no target", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a}
+`, ""), "step-target", SeverityError, 8, 9},
+		{"unknown operation", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: nope}
+`, ""), "unknown-operation", SeverityError, 8, 34},
+		{"case-insensitive operation", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: listpets}
+`, ""), "operation-id-case", SeverityWarning, 8, 34},
+		{"ambiguous operation", docWith(twoSources, `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: listPets}
+`, ""), "ambiguous-operation", SeverityError, 9, 34},
+		{"name.operationId", docWith(twoSources, `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: store.listPets}
+`, ""), "operation-id-form", SeverityWarning, 9, 34},
+		{"unknown source", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationId: $sourceDescriptions.Pets.listPets}
+`, ""), "unknown-source", SeverityError, 8, 34},
+		{"bad operationPath", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationPath: '{$sourceDescriptions.pets.url}#/paths/~1pets/delete'}
+`, ""), "unknown-operation", SeverityError, 8, 36},
+		{"operationPath shorthand", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, operationPath: 'pets#/paths/~1pets/get'}
+`, ""), "operation-path-form", SeverityWarning, 8, 36},
+		{"unknown workflow", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, workflowId: nowhere}
+`, ""), "unknown-workflow", SeverityError, 8, 33},
+		{"goto unknown step", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        onSuccess: [{name: n, type: goto, stepId: b}]
+`, ""), "unknown-step", SeverityError, 10, 51},
+		{"retry unknown workflow", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        onFailure: [{name: n, type: retry, workflowId: zzz}]
+`, ""), "unknown-workflow", SeverityError, 10, 56},
+		{"dependsOn unknown", docWith("", `  - workflowId: w
+    dependsOn: [zzz]
+    steps: [{stepId: a, operationId: listPets}]
+`, ""), "unknown-workflow", SeverityError, 7, 16},
+		{"dependsOn cycle", docWith("", `  - workflowId: w
+    dependsOn: [v]
+    steps: [{stepId: a, operationId: listPets}]
+  - workflowId: v
+    dependsOn: [w]
+    steps: [{stepId: a, operationId: listPets}]
+`, ""), "depends-on-cycle", SeverityError, 10, 16},
+		{"component of wrong kind", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        onSuccess: [{reference: $components.failureActions.f}]
+`, "components:\n  failureActions:\n    f: {name: f, type: end}\n"), "component-kind", SeverityError, 10, 33},
+		{"missing component", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        parameters: [{reference: $components.parameters.nope}]
+`, ""), "unknown-component", SeverityError, 10, 34},
+		{"parameter without in", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: getPet
+        parameters: [{name: id, value: 1}]
+`, ""), "parameter-in", SeverityError, 10, 22},
+		{"output name", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        outputs: {"bad name": $statusCode}
+`, ""), "output-name", SeverityError, 10, 19},
+		{"empty successCriteria", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        successCriteria: []
+`, ""), "schema", SeverityError, 10, 26},
+		{"unknown field", docWith("", `  - workflowId: w
+    stepz: []
+    steps: [{stepId: a, operationId: listPets}]
+`, ""), "schema", SeverityError, 7, 5},
+		{"retry with both targets", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        onFailure: [{name: n, type: retry, workflowId: w, stepId: a}]
+`, ""), "action-target", SeverityError, 10, 21},
+		// Expression checks (issue 3 item 6).
+		{"expression syntax", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        successCriteria: [{condition: $statusCode == }]
+`, ""), "expression", SeverityError, 10, 53},
+		{"unknown step reference", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+    outputs: {x: $steps.b.outputs.id}
+`, ""), "unknown-step-reference", SeverityError, 10, 18},
+		{"undeclared output", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        outputs: {id: $response.body#/id}
+    outputs: {x: $steps.a.outputs.nope}
+`, ""), "unknown-output", SeverityError, 11, 18},
+		{"unknown workflow reference", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+    outputs: {x: $workflows.zz.outputs.id}
+`, ""), "unknown-workflow-reference", SeverityError, 10, 18},
+		{"undeclared input", docWith("", `  - workflowId: w
+    inputs: {type: object, properties: {id: {type: string}}}
+    steps:
+      - stepId: a
+        operationId: getPet
+        parameters: [{name: id, in: path, value: $inputs.pid}]
+`, ""), "unknown-input", SeverityError, 11, 50},
+		{"body selector hint", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        successCriteria: [{condition: $response.body.data.id == 1}]
+`, ""), "body-selector", SeverityWarning, 10, 39},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, ds := loadMap(t, c.doc)
+			d, ok := findDiag(ds, c.code, "")
+			if !ok || d.Severity != c.sev || d.Pos.Line != c.line || d.Pos.Column != c.col || d.Pos.File != "main.yaml" || d.Message == "" {
+				t.Errorf("want %s %s at %d:%d, got:\n%s", c.sev, c.code, c.line, c.col, diagLines(ds))
+			}
+			if d.Pointer == "" {
+				t.Errorf("diagnostic without pointer: %v", d)
+			}
+		})
+	}
+}
+
+func TestCleanDocumentBindsTargets(t *testing.T) {
+	src := docWith("  - {name: pets, url: pets.yaml, type: openapi}\n  - {name: store, url: store.yaml}\n", `  - workflowId: w
+    inputs: {type: object, properties: {id: {type: string}}}
+    steps:
+      - stepId: a
+        operationId: $sourceDescriptions.pets.getPet
+        parameters: [{name: id, in: path, value: $inputs.id}]
+        outputs: {name: $response.body#/name}
+      - stepId: b
+        operationPath: '{$sourceDescriptions.store.url}#/paths/~1orders/get'
+      - stepId: c
+        workflowId: v
+      - stepId: d
+        operationId: listOrders
+    outputs: {name: $steps.a.outputs.name}
+  - workflowId: v
+    dependsOn: [w]
+    steps: [{stepId: x, operationId: $sourceDescriptions.store.listOrders}]
+`, "")
+	doc, ds := loadMap(t, src)
+	if len(ds) != 0 {
+		t.Fatalf("want no diagnostics, got:\n%s", diagLines(ds))
+	}
+	st := doc.Workflows[0].Steps
+	if st[0].Target == nil || st[0].Target.Operation.OperationID != "getPet" || st[0].Target.Source.Name != "pets" {
+		t.Errorf("step a target: %+v", st[0].Target)
+	}
+	if st[1].Target == nil || st[1].Target.Operation.OperationID != "listOrders" {
+		t.Errorf("step b target: %+v", st[1].Target)
+	}
+	if st[2].Target == nil || st[2].Target.Workflow != doc.Workflows[1] || st[2].Target.Source != nil {
+		t.Errorf("step c target: %+v", st[2].Target)
+	}
+	if st[3].Target == nil || st[3].Target.Source.Name != "store" {
+		t.Errorf("plain operationId unique across two sources: %+v", st[3].Target)
+	}
+	s := doc.SourceDescriptions[1]
+	if s.ResolvedType != SourceTypeOpenAPI || s.OpenAPI == nil || s.ResolvedURL.Path != "/store.yaml" {
+		t.Errorf("sniffed source: %+v", s)
+	}
+}
+
+// TestVersion11 checks decisions D1: 1.1 documents load, 1.1-only fields
+// are decoded or reported.
+func TestVersion11(t *testing.T) {
+	src := strings.Replace(docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        timeout: 100
+        onSuccess:
+          - name: go
+            type: goto
+            workflowId: v
+            parameters: [{name: id, value: 1}]
+      - stepId: async
+        channelPath: '{$sourceDescriptions.pets.url}#/channels/x'
+        action: send
+  - workflowId: v
+    steps: [{stepId: b, operationId: listPets}]
+`, ""), "arazzo: 1.0.1", "arazzo: 1.1.0", 1)
+	doc, ds := loadMap(t, src)
+	if ds.HasErrors() {
+		t.Fatalf("1.1 document rejected:\n%s", diagLines(ds))
+	}
+	d, ok := findDiag(ds, "unsupported-1.1", "/workflows/0/steps/0/timeout")
+	if !ok || d.Severity != SeverityWarning || d.Pos.Line != 10 || d.Pos.Column != 9 {
+		t.Errorf("timeout not reported:\n%s", diagLines(ds))
+	}
+	if _, ok := findDiag(ds, "unsupported-1.1", "/workflows/0/steps/1/channelPath"); !ok {
+		t.Errorf("channelPath not reported:\n%s", diagLines(ds))
+	}
+	if p := doc.Workflows[0].Steps[0].OnSuccess[0].Parameters; len(p) != 1 || p[0].Name != "id" {
+		t.Errorf("1.1 action parameters not decoded: %+v", p)
+	}
+	// The same field in a 1.0 document is a schema error.
+	_, ds = loadMap(t, strings.Replace(src, "arazzo: 1.1.0", "arazzo: 1.0.1", 1))
+	if d, ok := findDiag(ds, "schema", "/workflows/0/steps/0/timeout"); !ok || d.Pos.Line != 10 {
+		t.Errorf("1.0 document: timeout not rejected:\n%s", diagLines(ds))
+	}
+}
+
+func TestSchemaKeyWarning(t *testing.T) {
+	src := "$schema: https://example.com/arazzo.json\n" + docWith("", "  - workflowId: w\n    steps: [{stepId: a, operationId: listPets}]\n", "")
+	_, ds := loadMap(t, src)
+	if len(ds) != 1 || ds[0].Code != "schema-key" || ds[0].Severity != SeverityWarning || ds[0].Pos.Line != 1 {
+		t.Errorf("want one schema-key warning, got:\n%s", diagLines(ds))
+	}
+}
+
+func TestFixtureDocumentsRejected(t *testing.T) {
+	corpus := sharedDir(t) + "/corpus/"
+	cases := []struct {
+		file, code string
+		line, col  int
+	}{
+		// retryAfter/retryLimit put on a step.
+		{"hookdeck/arazzo/hookdeck-bulk-retry-failed-events-workflow.yml", "schema", 0, 0},
+		// getAttempts lives in another OpenAPI file.
+		{"hookdeck/arazzo/hookdeck-investigate-event-attempts-workflow.yml", "unknown-operation", 50, 18},
+		// petstoreDescription vs petStoreDescription.
+		{"bragdond-arazzo-go/v1/test_specs/petstore.arazzo.json", "unknown-source", 63, 38},
+		{"php-arazzo/packages/core/tests/fixtures/loader/broken.yaml", "syntax", 0, 0},
+	}
+	for _, c := range cases {
+		p := corpus + c.file
+		if _, err := os.Stat(p); err != nil {
+			t.Logf("skip %s: %v", c.file, err)
+			continue
+		}
+		doc, err := Load(context.Background(), p, WithSchemes("file"))
+		var ds Diagnostics
+		if doc != nil {
+			ds = doc.Diagnostics
+		} else if e, ok := err.(Diagnostics); ok {
+			ds = e
+		}
+		d, ok := findDiag(ds, c.code, "")
+		if !ok || d.Severity != SeverityError || (c.line > 0 && (d.Pos.Line != c.line || d.Pos.Column != c.col)) {
+			t.Errorf("%s: want %s at %d:%d, got:\n%s", c.file, c.code, c.line, c.col, diagLines(ds))
+		}
+		if d.Pos.File == "" {
+			t.Errorf("%s: unpositioned diagnostic %v", c.file, d)
+		}
+	}
+}

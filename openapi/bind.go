@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/getkin/kin-openapi/routers"
 	"gopkg.in/yaml.v3"
 )
 
@@ -48,6 +49,13 @@ type binding struct {
 	encodings  map[string]map[string]Encoding // media type -> property -> encoding
 	servers    []Server                       // operation or path-item servers; nil: document's
 	serverBase *docRef                        // document the servers come from
+	security   []SecurityRequirement          // kin-openapi binding only
+
+	// route is the operation loaded by kin-openapi (nil when kin-openapi
+	// could not load it: kinErr says why, and the fields above come from
+	// the node tree).
+	route  *routers.Route
+	kinErr error
 }
 
 func (op *Operation) bind(ctx context.Context) (*binding, error) {
@@ -57,7 +65,25 @@ func (op *Operation) bind(ctx context.Context) (*binding, error) {
 				op.bindErr = fmt.Errorf("openapi: %s: malformed operation (%v)", op, r)
 			}
 		}()
+		route, kerr := op.loadKin(ctx)
+		if kerr == nil {
+			op.bound, op.bindErr = op.bindKin(ctx, route)
+			if op.bindErr == nil {
+				sec := op.bound.security
+				op.security.Store(&sec)
+				return
+			}
+			kerr = op.bindErr
+		}
+		if ctx.Err() != nil {
+			op.bound, op.bindErr = nil, ctx.Err()
+			return
+		}
+		// kin-openapi could not load the operation: bind from the node tree.
 		op.bound, op.bindErr = op.doBind(ctx)
+		if op.bound != nil {
+			op.bound.kinErr = kerr
+		}
 	})
 	return op.bound, op.bindErr
 }
@@ -82,6 +108,23 @@ func (op *Operation) RequestMediaTypes(ctx context.Context) ([]string, error) {
 	return append([]string(nil), b.mediaTypes...), nil
 }
 
+// KinRoute returns the operation as loaded by kin-openapi (a router-free
+// route: Spec is the operation's minimal document). When kin-openapi could
+// not load it the error says why; requests are then built from the node tree
+// and responses are checked for status and content type only.
+func (op *Operation) KinRoute(ctx context.Context) (*routers.Route, error) {
+	b, err := op.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b.route == nil {
+		return nil, fmt.Errorf("openapi: %s: kin-openapi: %w", op, b.kinErr)
+	}
+	return b.route, nil
+}
+
+// doBind binds the operation from the node tree (the fallback when
+// kin-openapi cannot load it).
 func (op *Operation) doBind(ctx context.Context) (*binding, error) {
 	d := op.Description
 	b := &binding{encodings: map[string]map[string]Encoding{}}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -64,7 +65,8 @@ type Description struct {
 	opts ParseOptions
 
 	extMu   sync.Mutex
-	extDocs map[string]*extDoc
+	extDocs map[string]*extDoc // node-tree fallback binding
+	extData map[string]extData // kin-openapi's loader
 }
 
 // Server is a Server Object.
@@ -131,12 +133,13 @@ type Operation struct {
 	node     *yaml.Node
 	pathItem *yaml.Node
 	pathDoc  *docRef // document holding pathItem (external path-item $ref)
+	pathRef  string  // the path item's $ref, if any
+
+	security atomic.Pointer[[]SecurityRequirement] // kin-openapi's, once bound
 
 	bindOnce sync.Once
 	bound    *binding
 	bindErr  error
-
-	schemas schemaCache // compiled response schemas
 }
 
 // ErrNotOpenAPI reports a document that is neither OpenAPI 3.x nor Swagger 2.0.
@@ -218,7 +221,8 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 			}
 			item := deref(paths.Content[i+1])
 			var pdoc *docRef
-			if r := refOf(item); r != "" {
+			r := refOf(item)
+			if r != "" {
 				// Path item $ref: local refs resolve now; external ones when
 				// an operation is needed (we cannot index them without I/O).
 				if strings.HasPrefix(r, "#") {
@@ -245,7 +249,7 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 					continue
 				}
 				op := &Operation{Description: d, Path: p, Method: strings.ToUpper(m),
-					Line: on.Line, Column: on.Column, node: on, pathItem: item, pathDoc: pdoc}
+					Line: on.Line, Column: on.Column, node: on, pathItem: item, pathDoc: pdoc, pathRef: r}
 				if id := mapGet(on, "operationId"); id != nil && id.Kind == yaml.ScalarNode {
 					op.OperationID = id.Value
 				}
@@ -390,8 +394,13 @@ func (op *Operation) String() string {
 
 // Security returns the security requirements that apply to the operation:
 // its own security when declared (possibly empty: no security), else the
-// document's.
+// document's. Once the operation is bound through kin-openapi they come from
+// its *openapi3.Operation (schemes of one requirement sorted by name);
+// before that, from the node tree.
 func (op *Operation) Security() []SecurityRequirement {
+	if s := op.security.Load(); s != nil {
+		return *s
+	}
 	if sec := mapGet(op.node, "security"); sec != nil {
 		r := parseSecurity(sec)
 		if r == nil {

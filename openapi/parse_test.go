@@ -339,6 +339,7 @@ func FuzzParse(f *testing.F) {
 			for _, op := range dl.Operations() {
 				_, _ = op.Parameters(context.Background())
 				_, _ = op.BuildRequest(context.Background(), nil, nil, RequestOptions{BaseURL: "http://127.0.0.1"})
+				_ = op.ValidateResponse(context.Background(), nil, fuzzResp)
 			}
 		}
 		d, err := Parse(context.Background(), data, nil, ParseOptions{})

@@ -93,9 +93,11 @@ func (d *Description) external(ctx context.Context, from *docRef, file string) (
 		return nil, fmt.Errorf("openapi: external $ref %q: more than %d external documents", file, max)
 	}
 	e := &extDoc{}
-	data, err := d.opts.Read(ctx, ru)
+	d.extMu.Unlock()
+	data, err := d.readExternal(ctx, ru) // shared with kin-openapi's loader
+	d.extMu.Lock()
 	if err != nil {
-		e.err = fmt.Errorf("openapi: external $ref %s: %w", ru.Redacted(), err)
+		e.err = fmt.Errorf("openapi: %w", err)
 	} else if root, err := decodeNode(data); err != nil {
 		e.err = fmt.Errorf("openapi: external $ref %s: %v", ru.Redacted(), err)
 	} else {

@@ -1,15 +1,21 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"gopkg.in/yaml.v3"
 )
 
@@ -83,22 +89,228 @@ type Finding struct {
 }
 
 // ValidateResponse checks resp against the description: the status code is
-// documented (explicitly, by range like "2XX", or by "default") and the
-// content type is one the documented response declares, and a JSON body
-// conforms to the documented schema (JSON Schema 2020-12 via
-// santhosh-tekuri/jsonschema; OpenAPI 3.0 and Swagger 2.0 schemas are
-// converted first; formats are not asserted). Schemas are compiled lazily,
-// once per operation, status and media type. It never panics on broken
-// descriptions: a schema that cannot be compiled becomes a finding.
+// documented (explicitly, by range like "2XX", or by "default"), the content
+// type is one the documented response declares, and the documented response
+// headers and JSON body conform to their schemas. Headers and body are
+// checked by kin-openapi's openapi3filter.ValidateResponse on the operation's
+// kin-openapi route (OpenAPI 3.0 schemas; 3.1 with JSON Schema 2020-12;
+// Swagger 2.0 converted by openapi2conv); unknown formats are ignored and
+// security is not checked. Every kin-openapi error becomes a finding naming
+// the JSON pointer of the offending field and the reason, never the value.
+// When kin-openapi cannot load the operation, status and content type are
+// checked from the node tree and a finding says why the schema was not. It
+// never panics: a panic inside kin-openapi becomes a finding.
 func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *Response) (findings []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
-			findings = append(findings, Finding{Message: fmt.Sprintf("response validation failed on a malformed description: %v", r)})
+			findings = append(findings, Finding{Message: fmt.Sprintf("%s: response validation failed on a malformed description: %v", op, r)})
 		}
 	}()
 	if op == nil || resp == nil {
 		return nil
 	}
+	b, err := op.bind(ctx)
+	if err != nil {
+		return []Finding{{Message: fmt.Sprintf("%s: response not validated: %v", op, err)}}
+	}
+	if b.route == nil {
+		return op.validateNodes(ctx, resp, b.kinErr)
+	}
+	return op.validateKin(ctx, req, resp, b.route)
+}
+
+// validateKin validates through kin-openapi.
+func (op *Operation) validateKin(ctx context.Context, req *Request, resp *Response, route *routers.Route) (findings []Finding) {
+	responses := route.Operation.Responses
+	if responses == nil || responses.Len() == 0 {
+		return []Finding{{Message: fmt.Sprintf("%s documents no responses", op)}}
+	}
+	rr := responses.Status(resp.StatusCode)
+	if rr == nil {
+		rr = responses.Default()
+	}
+	if rr == nil || rr.Value == nil {
+		keys := make([]string, 0, responses.Len())
+		for k := range responses.Map() {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return []Finding{{Message: fmt.Sprintf("status %d is not documented for %s (documented: %s)", resp.StatusCode, op, strings.Join(keys, ", "))}}
+	}
+	content := rr.Value.Content
+	checkBody := false
+	switch {
+	case len(content) == 0:
+		if len(resp.Raw) > 0 && !op.Description.swagger {
+			findings = append(findings, Finding{Message: fmt.Sprintf("status %d of %s documents no body, got %d bytes", resp.StatusCode, op, len(resp.Raw))})
+		}
+	case len(resp.Raw) == 0:
+	default:
+		got, _, err := mime.ParseMediaType(resp.ContentType)
+		if err != nil {
+			got = mediaBase(resp.ContentType)
+		}
+		if content.Get(got) == nil {
+			declared := orderKeys(content, nil)
+			return append(findings, Finding{Message: fmt.Sprintf("content type %q is not documented for status %d of %s (documented: %s)", resp.ContentType, resp.StatusCode, op, strings.Join(declared, ", "))})
+		}
+		if isJSONType(got) {
+			if _, isStr := resp.Body.(string); isStr || resp.Truncated {
+				findings = append(findings, Finding{Message: fmt.Sprintf("%s response %d body: not valid JSON (or truncated); schema not checked", op, resp.StatusCode)})
+			} else {
+				checkBody = true
+			}
+		}
+	}
+	hreq := (*http.Request)(nil)
+	if req != nil {
+		hreq = req.HTTP
+	}
+	if hreq == nil {
+		hreq = &http.Request{Method: op.Method, URL: &url.URL{Path: op.Path}, Header: http.Header{}}
+	}
+	header := resp.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	if header.Get("Content-Type") == "" && resp.ContentType != "" {
+		header.Set("Content-Type", resp.ContentType)
+	}
+	opts := &openapi3filter.Options{
+		MultiError:          true,
+		ExcludeResponseBody: !checkBody,
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: hreq, Route: route, Options: opts},
+		Status:                 resp.StatusCode,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(resp.Raw)),
+		Options:                opts,
+	}
+	prefix := fmt.Sprintf("%s response %d", op, resp.StatusCode)
+	err := openapi3filter.ValidateResponse(ctx, in)
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) && strings.Contains(re.Reason, "header") && checkBody {
+		// kin-openapi stops at the first header error: check the body too.
+		findings = append(findings, kinFindings(prefix, err, 10)...)
+		in.RequestValidationInput.Route = withoutHeaders(route)
+		in.Body = io.NopCloser(bytes.NewReader(resp.Raw))
+		err = openapi3filter.ValidateResponse(ctx, in)
+	}
+	if err != nil {
+		findings = append(findings, kinFindings(prefix, err, 10)...)
+	}
+	return findings
+}
+
+// withoutHeaders copies route with the operation's response headers left out.
+func withoutHeaders(route *routers.Route) *routers.Route {
+	r := *route
+	o := *route.Operation
+	rs := openapi3.NewResponsesWithCapacity(o.Responses.Len())
+	for k, v := range o.Responses.Map() {
+		if v != nil && v.Value != nil {
+			c := *v.Value
+			c.Headers = nil
+			v = &openapi3.ResponseRef{Value: &c}
+		}
+		rs.Set(k, v)
+	}
+	o.Responses = rs
+	r.Operation = &o
+	return &r
+}
+
+// kinFindings turns a kin-openapi validation error into findings: one per
+// schema error, "<prefix> body: at <JSON pointer>: <reason>". Values are
+// never quoted.
+func kinFindings(prefix string, err error, max int) []Finding {
+	where := prefix
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) {
+		err = re.Err
+		switch {
+		case strings.HasPrefix(re.Reason, "response body"):
+			where = prefix + " body"
+		case strings.HasPrefix(re.Reason, "response header"), strings.HasPrefix(re.Reason, "unable to decode header"):
+			where = prefix + " " + strings.TrimPrefix(re.Reason, "response ")
+			if err == nil || strings.HasPrefix(re.Reason, "unable") {
+				return []Finding{{Message: where}} // header decode errors may quote the value
+			}
+		default:
+			msg := prefix + ": " + re.Reason
+			if re.Err != nil && re.Reason == "failed to decode response body" {
+				msg += ": " + re.Err.Error()
+			}
+			return []Finding{{Message: msg}}
+		}
+	}
+	var leaves []string
+	var walk func(e error, depth int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 32 {
+			return
+		}
+		var me openapi3.MultiError
+		if errors.As(e, &me) {
+			for _, x := range me {
+				walk(x, depth+1)
+			}
+			return
+		}
+		var se *openapi3.SchemaError
+		if errors.As(e, &se) {
+			loc := "/"
+			if p := se.JSONPointer(); len(p) > 0 {
+				var b strings.Builder
+				for _, t := range p {
+					b.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+				}
+				loc = b.String()
+			}
+			reason := se.Reason
+			if reason == "" {
+				reason = fmt.Sprintf("does not match the schema's %q", se.SchemaField)
+			}
+			leaves = append(leaves, fmt.Sprintf("%s: at %s: %s", where, loc, redactValue(reason, se.Value)))
+			return
+		}
+		leaves = append(leaves, where+": does not match the schema")
+	}
+	walk(err, 0)
+	if len(leaves) == 0 {
+		leaves = append(leaves, where+": does not match the schema")
+	}
+	sort.Strings(leaves)
+	var out []Finding
+	for i, l := range leaves {
+		if len(out) == max {
+			out = append(out, Finding{Message: fmt.Sprintf("%s: %d more schema violations", where, len(leaves)-i)})
+			break
+		}
+		if i > 0 && l == leaves[i-1] {
+			continue
+		}
+		out = append(out, Finding{Message: l})
+	}
+	return out
+}
+
+// redactValue removes the offending value from a reason (kin-openapi's JSON
+// Schema 2020-12 validator, used for OpenAPI 3.1, quotes it).
+func redactValue(reason string, v any) string {
+	s, ok := v.(string)
+	if !ok || len(s) < 4 {
+		return reason
+	}
+	reason = strings.ReplaceAll(reason, strconv.Quote(s), "<value>")
+	return strings.ReplaceAll(reason, s, "<value>")
+}
+
+// validateNodes checks status and content type from the node tree, for an
+// operation kin-openapi could not load.
+func (op *Operation) validateNodes(ctx context.Context, resp *Response, kinErr error) (findings []Finding) {
 	d := op.Description
 	from := op.pathDoc
 	if from == nil {
@@ -110,11 +322,10 @@ func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *R
 	}
 	code := strconv.Itoa(resp.StatusCode)
 	var rn *yaml.Node
-	statusKey := ""
 	if len(code) == 3 {
 		for _, key := range []string{code, code[:1] + "XX", code[:1] + "xx", "default"} {
 			if n := mapGet(responses, key); n != nil {
-				rn, statusKey = n, key
+				rn = n
 				break
 			}
 		}
@@ -122,13 +333,15 @@ func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *R
 	if rn == nil {
 		return []Finding{{Message: fmt.Sprintf("status %d is not documented for %s (documented: %s)", resp.StatusCode, op, strings.Join(mapKeys(responses), ", "))}}
 	}
-	rn, rdoc, err := d.resolve(ctx, from, rn)
+	rn, _, err := d.resolve(ctx, from, rn)
 	if err != nil {
 		return []Finding{{Message: fmt.Sprintf("response %d of %s: %v", resp.StatusCode, op, err)}}
 	}
 	var declared []string
+	hasSchema := false
 	if d.swagger {
 		if mapGet(rn, "schema") != nil {
+			hasSchema = true
 			declared = stringList(mapGet(op.node, "produces"))
 			if declared == nil {
 				declared = d.produces
@@ -152,42 +365,15 @@ func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *R
 	}
 	matched, ok := mediaMatch(got, declared)
 	if !ok {
-		findings = append(findings, Finding{Message: fmt.Sprintf("content type %q is not documented for status %d of %s (documented: %s)", resp.ContentType, resp.StatusCode, op, strings.Join(declared, ", "))})
-		return findings
+		return append(findings, Finding{Message: fmt.Sprintf("content type %q is not documented for status %d of %s (documented: %s)", resp.ContentType, resp.StatusCode, op, strings.Join(declared, ", "))})
 	}
-	if !isJSONType(got) {
-		return findings
+	if !d.swagger {
+		hasSchema = mapGet(mapGet(mapGet(rn, "content"), matched), "schema") != nil
 	}
-	var schemaNode *yaml.Node
-	if d.swagger {
-		schemaNode = mapGet(rn, "schema")
-	} else {
-		schemaNode = mapGet(mapGet(mapGet(rn, "content"), matched), "schema")
-	}
-	if schemaNode == nil {
-		return findings
-	}
-	prefix := fmt.Sprintf("%s response %d body", op, resp.StatusCode)
-	if _, isStr := resp.Body.(string); isStr || resp.Truncated {
-		return append(findings, Finding{Message: prefix + ": not valid JSON (or truncated); schema not checked"})
-	}
-	schema, err := op.responseSchema(ctx, statusKey+"\x00"+matched, schemaNode, rdoc)
-	if err != nil {
-		return append(findings, Finding{Message: fmt.Sprintf("%s: the description's schema cannot be used for validation: %v", prefix, err)})
-	}
-	if err := validateSafely(schema, resp.Body); err != nil {
-		findings = append(findings, schemaFindings(prefix, err, 10)...)
+	if hasSchema && isJSONType(got) {
+		findings = append(findings, Finding{Message: fmt.Sprintf("%s response %d body: the description's schema cannot be used for validation: %v", op, resp.StatusCode, kinErr)})
 	}
 	return findings
-}
-
-func validateSafely(s *jsonschema.Schema, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("schema validation failed: %v", r)
-		}
-	}()
-	return s.Validate(v)
 }
 
 // mediaMatch returns the declared media type matching got.

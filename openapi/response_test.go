@@ -92,7 +92,7 @@ func TestValidateResponse(t *testing.T) {
 		}
 	}
 	check("getSource", 200, "application/json", `{"id":"src_1","name":"n"}`)
-	check("getSource", 200, "application/json", `{"id":1}`, "at /: missing properties: 'name'", "at /id: expected string")
+	check("getSource", 200, "application/json", `{"id":1}`, "body: at /id: value must be a string", `body: at /name: property "name" is missing`)
 	check("getSource", 404, "application/json", `{"message":"nope"}`, "documents no body")
 	check("getSource", 500, "application/json", `{}`, "status 500 is not documented")
 	check("getSource", 200, "text/html", `<html/>`, `content type "text/html" is not documented`)

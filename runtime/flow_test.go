@@ -192,6 +192,8 @@ func TestEndFromSuccessAndFailure(t *testing.T) {
           v: $response.body#/v
       - stepId: b
         operationId: flaky
+        outputs:
+          w: $response.body#/w
     outputs:
       v: $steps.a.outputs.v
       w: $steps.b.outputs.w
@@ -286,6 +288,8 @@ func TestGotoWorkflow(t *testing.T) {
         operationId: flaky
         onFailure:
           - {name: recover, type: goto, workflowId: cleanup}
+        outputs:
+          x: $response.body#/x
       - stepId: b
         operationId: poll
     outputs:

@@ -231,18 +231,15 @@ func runFlowCases(t *testing.T, doc *arazzo.Document, dropped map[string]bool, c
 	}
 }
 
-var (
-	crossWorkflowRef = "the document reads $workflows.<id> with the bare id of a workflow of the other (type: arazzo) document it ran through dependsOn or a workflowId step; weft rejects it as \"no workflow <id> in this document\""
-)
-
 func crossDocumentCases() []flowCase {
 	return []flowCase{
-		{workflow: "crossDocumentStep", rejectedWhy: crossWorkflowRef, mocks: []arazzotest.Mock{pet200, inv200},
+		{workflow: "crossDocumentStep", mocks: []arazzotest.Mock{pet200, inv200},
 			status: "succeeded", steps: []string{"childFetch/get", "child", "after"}, calls: 2},
-		{workflow: "crossDocumentDependsOn", rejectedWhy: crossWorkflowRef + " (decisions F6: dependency outputs are readable as $workflows.<id>.outputs.*)",
-			mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},
-		{workflow: "mixedInputsDiamond", rejectedWhy: crossWorkflowRef, mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},
-		{workflow: "deepEntry", rejectedWhy: crossWorkflowRef, mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},
+		{workflow: "crossDocumentDependsOn", mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},
+		{workflow: "mixedInputsDiamond", mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},
+		// entry -> child childCallsShared -> child shared: one HTTP call.
+		{workflow: "deepEntry", mocks: []arazzotest.Mock{inv200}, status: "succeeded",
+			steps: []string{"shared/only", "childCallsShared/call", "call"}, calls: 1},
 		{workflow: "crossDocumentGoto", mocks: []arazzotest.Mock{inv200},
 			status: "succeeded", steps: []string{"only", "childFinal/last"}, calls: 2, outputs: map[string]any{}},
 		{workflow: "crossDocumentGotoWithDeps", mocks: []arazzotest.Mock{inv200},
@@ -277,9 +274,11 @@ func compositionCases() []flowCase {
 		{workflow: "childCriteriaPass", mocks: []arazzotest.Mock{petRex}, status: "succeeded", calls: 1},
 		{workflow: "retriesChild", mocks: []arazzotest.Mock{inv500}, status: "failed", calls: 3,
 			steps: []string{"failingChild/doomed", "child", "failingChild/doomed", "child", "failingChild/doomed", "child"}},
-		{workflow: "retriesChildStableInputs", mocks: []arazzotest.Mock{inv500}, status: "failed", calls: 0,
-			steps:    []string{"child", "child"},
-			disagree: "E2: the parameter reads $workflows.echoFailing.outputs.nextStatus before echoFailing ran, so it is null, and null fails the callee's `status: {type: string}` inputs schema on both attempts (usearazzo drops undefined inputs and runs the child)"},
+		// F7: the parameter reads $workflows.echoFailing.outputs.nextStatus
+		// before echoFailing ran; an unresolved value is left out, so the child
+		// runs (and fails) on both attempts.
+		{workflow: "retriesChildStableInputs", mocks: []arazzotest.Mock{inv500}, status: "failed", calls: 2,
+			steps: []string{"echoFailing/only", "child", "echoFailing/only", "child"}},
 		{workflow: "selfCycle", limits: &runtime.Limits{MaxDepth: 5}, runErr: "depth"},
 		{workflow: "cycleA", limits: &runtime.Limits{MaxDepth: 5}, runErr: "depth"},
 		{workflow: "diamondTop", mocks: []arazzotest.Mock{inv200}, status: "succeeded", calls: 2},

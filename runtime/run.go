@@ -633,6 +633,11 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			rec.Error = fmt.Sprintf("parameter %q: %v", p.name, err)
 			return rec, ex, false, nil
 		}
+		if v == nil && len(miss) > 0 {
+			// A value that did not resolve is left out (F7): no empty
+			// query parameter, and a called workflow's defaults apply.
+			continue
+		}
 		params = append(params, pv{p.name, p.in, v})
 	}
 

@@ -699,3 +699,39 @@ func TestCancelDuringRetryWait(t *testing.T) {
 		t.Errorf("took %v to stop", d)
 	}
 }
+
+// F7: a parameter whose expression does not resolve is left out of the
+// request and listed as missing in the trace.
+func TestUnresolvedParameterLeftOut(t *testing.T) {
+	f := setup(t, doc(`
+  - workflowId: w
+    inputs:
+      type: object
+      properties:
+        limit: {type: integer}
+    steps:
+      - stepId: a
+        operationId: listItems
+        parameters:
+          - {name: limit, in: query, value: $inputs.limit}
+`), nil, nil)
+	queries := make(chan string, 2)
+	f.api.setHook(func(w http.ResponseWriter, r *http.Request) {
+		queries <- r.URL.RawQuery
+		w.WriteHeader(200)
+	})
+	res := f.run("w", nil)
+	if !res.Succeeded() {
+		t.Fatalf("%s", res.Error)
+	}
+	if q := <-queries; q != "" {
+		t.Errorf("query = %q, want none", q)
+	}
+	if got := res.Steps[0].Missing; len(got) != 1 || got[0] != "$inputs.limit" {
+		t.Errorf("missing = %v", got)
+	}
+	res = f.run("w", map[string]any{"limit": 4})
+	if q := <-queries; q != "limit=4" || !res.Succeeded() {
+		t.Errorf("query = %q", q)
+	}
+}

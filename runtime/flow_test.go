@@ -735,3 +735,35 @@ func TestUnresolvedParameterLeftOut(t *testing.T) {
 		t.Errorf("query = %q", q)
 	}
 }
+
+// Inputs given as Go values of any JSON-encodable type are normalised to
+// JSON types before validation and use.
+func TestInputsNormalised(t *testing.T) {
+	f := setup(t, doc(`
+  - workflowId: w
+    inputs:
+      type: object
+      properties:
+        n: {type: integer}
+        tags: {type: array, items: {type: string}}
+        opts: {type: object}
+    steps:
+      - stepId: a
+        operationId: createItem
+        requestBody:
+          payload: {n: $inputs.n, tags: $inputs.tags, opts: $inputs.opts}
+`), map[string][]reply{"POST /v1/items": {{status: 201, body: `{}`}}}, nil)
+	type opt struct {
+		Deep bool `json:"deep"`
+	}
+	res := f.run("w", map[string]any{"n": int64(7), "tags": []string{"a", "b"}, "opts": opt{Deep: true}})
+	if !res.Succeeded() {
+		t.Fatalf("%s", res.Error)
+	}
+	if got := f.api.bodies[0]; got != `{"n":7,"opts":{"deep":true},"tags":["a","b"]}` {
+		t.Errorf("body = %s", got)
+	}
+	if _, err := f.runner.Run(context.Background(), "w", map[string]any{"n": 1.5}); err == nil {
+		t.Error("1.5 accepted as an integer")
+	}
+}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -200,17 +202,19 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 			ru.masker.add(s)
 		}
 	}
-	// Round-trip through JSON so that the schema validator and the
+	// Normalise to JSON types so that the schema validator and the
 	// expression evaluator see one set of types.
-	data, err := json.Marshal(in)
-	if err != nil {
-		return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
-	}
-	var norm map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.UseNumber()
-	if err := dec.Decode(&norm); err != nil {
-		return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
+	norm, ok := jsonNative(in).(map[string]any)
+	if !ok {
+		data, err := json.Marshal(in)
+		if err != nil {
+			return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&norm); err != nil {
+			return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
+		}
 	}
 	if w.schema != nil {
 		if err := w.schema.Validate(norm); err != nil {
@@ -824,7 +828,7 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 	start := time.Now()
 	hr := req.HTTP.WithContext(rctx)
 	if req.Body != nil {
-		hr.Body = io.NopCloser(strings.NewReader(string(req.Body)))
+		hr.Body = io.NopCloser(bytes.NewReader(req.Body))
 	}
 	resp, err := cfg.client.Do(hr)
 	if err != nil {
@@ -998,4 +1002,53 @@ func (e *env) Resolve(ref *expression.Reference) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// jsonNative returns v with Go numbers turned into json.Number and maps
+// and slices copied, or a value of type struct{} when v holds something
+// only encoding/json can convert (structs, other map types).
+func jsonNative(v any) any {
+	switch t := v.(type) {
+	case nil, bool, string, json.Number:
+		return v
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return struct{}{}
+		}
+		return json.Number(strconv.FormatFloat(t, 'g', -1, 64))
+	case float32:
+		return json.Number(strconv.FormatFloat(float64(t), 'g', -1, 32))
+	case int:
+		return json.Number(strconv.Itoa(t))
+	case int64:
+		return json.Number(strconv.FormatInt(t, 10))
+	case int32:
+		return json.Number(strconv.FormatInt(int64(t), 10))
+	case uint:
+		return json.Number(strconv.FormatUint(uint64(t), 10))
+	case uint64:
+		return json.Number(strconv.FormatUint(t, 10))
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			y := jsonNative(x)
+			if _, bad := y.(struct{}); bad {
+				return y
+			}
+			m[k] = y
+		}
+		return m
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			y := jsonNative(x)
+			if _, bad := y.(struct{}); bad {
+				return y
+			}
+			out[i] = y
+		}
+		return out
+	default:
+		return struct{}{}
+	}
 }

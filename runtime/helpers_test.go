@@ -66,6 +66,19 @@ paths:
       operationId: reset
       responses:
         "200": {description: ok}
+  /typed:
+    get:
+      operationId: typed
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties:
+                  id: {type: string}
   /secure:
     get:
       operationId: secure

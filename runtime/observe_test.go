@@ -177,3 +177,30 @@ func TestConcurrentRunsNoLeak(t *testing.T) {
 		t.Errorf("goroutines: %d before, %d after", before, n)
 	}
 }
+
+// H5: response validation is opt-in; findings are warnings, or failures
+// with WithResponseValidation(true).
+func TestResponseValidation(t *testing.T) {
+	wf := doc(`
+  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: typed
+`)
+	script := func() map[string][]reply { return map[string][]reply{"GET /v1/typed": {{body: `{"id": 42}`}}} }
+	off := setup(t, wf, script(), nil)
+	res := off.run("w", nil)
+	if !res.Succeeded() || len(res.Warnings) != 0 {
+		t.Errorf("validation off: %s %v", res.Status, res.Warnings)
+	}
+	warn := setup(t, wf, script(), nil, weft.WithResponseValidation(false))
+	res = warn.run("w", nil)
+	if !res.Succeeded() || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "/id") {
+		t.Errorf("warn mode: %s %v", res.Status, res.Warnings)
+	}
+	fail := setup(t, wf, script(), nil, weft.WithResponseValidation(true))
+	res = fail.run("w", nil)
+	if res.Succeeded() || !strings.Contains(res.Error, "response validation") {
+		t.Errorf("fail mode: %s %q", res.Status, res.Error)
+	}
+}

@@ -218,6 +218,11 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 		pos := v.exprPos(n, text, 0)
 		switch r.Root {
 		case expression.RootSteps:
+			if r.Tolerated != "" {
+				// D3 real-world tolerance: $steps.<id>.<name>.
+				v.warnf(pos, ptr, "steps-outputs-form", "write "+r.Tolerated,
+					"%s reads a step output without .outputs.", text)
+			}
 			if sc.wf == nil {
 				continue
 			}
@@ -228,19 +233,28 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 				continue
 			}
 			if r.Field == "outputs" && !hasOutput(st.Outputs, r.NameCandidates()) {
-				v.errorf(pos, ptr, "unknown-output", fmt.Sprintf("declare %q under the outputs of step %q", r.Name, r.ID),
-					"%s: step %q declares no output %q", text, r.ID, r.Name)
+				// At run time the reference evaluates to null and the trace
+				// lists it as missing, so the document can still run.
+				v.warnf(pos, ptr, "unknown-output", fmt.Sprintf("declare %q under the outputs of step %q", r.Name, r.ID),
+					"%s: step %q declares no output %q (it evaluates to null)", text, r.ID, r.Name)
 			}
 		case expression.RootWorkflows:
-			if r.ID != "" && findWorkflow(v.doc, r.ID) == nil {
-				v.errorf(pos, ptr, "unknown-workflow-reference", "", "%s: no workflow %q in this document", text, r.ID)
+			if r.ID != "" {
+				v.checkWorkflowRef(r, pos, ptr)
 			}
 		case expression.RootInputs:
 			if sc.wf == nil {
 				continue
 			}
-			if props, ok := v.inputProperties(sc.wf); ok && !hasAny(props, r.NameCandidates()) {
-				v.errorf(pos, ptr, "unknown-input", fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
+			if props, closed, ok := v.inputProperties(sc.wf); ok && !hasAny(props, r.NameCandidates()) {
+				// An undeclared input is only certain to be missing when the
+				// schema forbids extra properties; otherwise the caller may
+				// still pass it, so it is a warning.
+				report := v.warnf
+				if closed {
+					report = v.errorf
+				}
+				report(pos, ptr, "unknown-input", fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
 					"%s: workflow %q has no input %q", text, sc.wf.WorkflowID, r.Name)
 			}
 		case expression.RootSourceDescriptions:
@@ -254,6 +268,63 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			v.warnf(pos, ptr, "body-selector", "write "+h, "%s dereferences the body with selectors", r.String())
 		}
 	}
+}
+
+// checkWorkflowRef resolves the workflow id of a $workflows reference: a
+// workflow of this document first, then a workflow of any Arazzo document
+// loaded (directly or transitively) as a source. workflowIds are unique
+// across a description in practice; several matches are ambiguous.
+func (v *validator) checkWorkflowRef(r *expression.Reference, pos Position, ptr string) {
+	if findWorkflow(v.doc, r.ID) != nil {
+		return
+	}
+	var where []string
+	incomplete := false
+	seen := map[*Document]bool{v.doc: true}
+	var walk func(d *Document)
+	walk = func(d *Document) {
+		for _, s := range d.SourceDescriptions {
+			if s.Arazzo == nil {
+				if s.OpenAPI == nil && (s.Type == SourceTypeArazzo || s.Type == "") {
+					incomplete = true // not loaded, or failed to load (reported)
+				}
+				continue
+			}
+			if seen[s.Arazzo] {
+				continue
+			}
+			seen[s.Arazzo] = true
+			if findWorkflow(s.Arazzo, r.ID) != nil {
+				where = append(where, fmt.Sprintf("%s (source %q)", displayDoc(s.Arazzo, s.URL), s.Name))
+			}
+			walk(s.Arazzo)
+		}
+	}
+	walk(v.doc)
+	switch {
+	case len(where) == 1:
+	case len(where) > 1:
+		v.errorf(pos, ptr, "ambiguous-workflow-reference", "rename the workflows so their ids are unique",
+			"%s: workflow id %q is ambiguous: it names a workflow in %s", r.Text, r.ID, strings.Join(where, " and "))
+	case incomplete:
+		// A source that may declare the workflow did not load: reported there.
+	default:
+		hint := ""
+		for _, w := range v.doc.Workflows {
+			if strings.EqualFold(w.WorkflowID, r.ID) {
+				hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
+			}
+		}
+		v.errorf(pos, ptr, "unknown-workflow-reference", hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
+	}
+}
+
+// displayDoc names a loaded document by its URL.
+func displayDoc(d *Document, fallback string) string {
+	if d.URL != nil {
+		return display(d.URL)
+	}
+	return fallback
 }
 
 func (v *validator) checkComponentRef(r *expression.Reference, pos Position, ptr string) {
@@ -299,32 +370,46 @@ func hasAny(props map[string]any, names []string) bool {
 }
 
 // inputProperties returns the properties of the workflow's inputs schema
-// (following one local $ref to components.inputs) and whether they can be
-// checked: false when the schema has no properties or is not resolvable.
-func (v *validator) inputProperties(w *Workflow) (map[string]any, bool) {
+// (following local $refs to components.inputs), whether the schema forbids
+// other properties (additionalProperties or unevaluatedProperties false),
+// and whether the properties can be checked at all: false when the schema
+// has no properties, allows extra properties through a schema or pattern,
+// composes subschemas, or is not resolvable.
+func (v *validator) inputProperties(w *Workflow) (props map[string]any, closed, ok bool) {
 	in, _ := w.Inputs.(map[string]any)
 	for i := 0; i < 4 && in != nil; i++ {
-		ref, ok := in["$ref"].(string)
-		if !ok {
+		ref, isRef := in["$ref"].(string)
+		if !isRef {
 			break
 		}
-		name, ok := strings.CutPrefix(ref, "#/components/inputs/")
-		if !ok || v.doc.Components == nil {
-			return nil, false
+		name, local := strings.CutPrefix(ref, "#/components/inputs/")
+		if !local || v.doc.Components == nil {
+			return nil, false, false
 		}
 		in, _ = v.doc.Components.Inputs[unescapeToken(name)].(map[string]any)
 	}
 	if in == nil {
-		return nil, false
+		return nil, false, false
 	}
-	for _, k := range []string{"allOf", "anyOf", "oneOf", "additionalProperties", "patternProperties", "$ref"} {
-		if _, ok := in[k]; ok {
-			return nil, false
+	for _, k := range []string{"allOf", "anyOf", "oneOf", "patternProperties", "$ref"} {
+		if _, has := in[k]; has {
+			return nil, false, false
 		}
 	}
-	props, ok := in["properties"].(map[string]any)
-	if !ok || len(props) == 0 {
-		return nil, false
+	for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
+		x, has := in[k]
+		if !has {
+			continue
+		}
+		if b, isBool := x.(bool); isBool && !b {
+			closed = true
+			continue
+		}
+		return nil, false, false // extra properties explicitly allowed
 	}
-	return props, true
+	props, _ = in["properties"].(map[string]any)
+	if len(props) == 0 && !closed {
+		return nil, false, false
+	}
+	return props, closed, true
 }

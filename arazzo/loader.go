@@ -249,7 +249,7 @@ func (l *loader) closure(d *Document) Diagnostics {
 // binds and validates it.
 func (l *loader) loadArazzo(ctx context.Context, u *url.URL, data []byte) (*Document, Diagnostics) {
 	file := display(u)
-	doc, _, diags := decodeDocument(data, file)
+	doc, root, diags := decodeDocument(data, file)
 	if doc == nil {
 		return nil, diags
 	}
@@ -261,6 +261,7 @@ func (l *loader) loadArazzo(ctx context.Context, u *url.URL, data []byte) (*Docu
 	v := &validator{doc: doc, file: file, loaded: true}
 	v.run()
 	l.own[doc] = append(l.own[doc], v.diags...)
+	locate(l.own[doc], root, file)
 	return doc, l.own[doc]
 }
 

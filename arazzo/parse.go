@@ -13,13 +13,14 @@ import (
 // the document in diagnostics (it may be empty). The document is nil only
 // when data is not a YAML or JSON object.
 func Parse(data []byte, location string) (*Document, Diagnostics) {
-	doc, _, diags := decodeDocument(data, location)
+	doc, root, diags := decodeDocument(data, location)
 	if doc == nil {
 		return nil, diags
 	}
 	v := &validator{doc: doc, file: location, loaded: false}
 	v.run()
 	diags = append(diags, v.diags...)
+	locate(diags, root, location)
 	doc.Diagnostics = diags
 	return doc, diags
 }
@@ -57,4 +58,25 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 		d.validateSchema(root, value)
 	}
 	return doc, root, d.diags
+}
+
+// locate gives every diagnostic of the document file that has no line a
+// position: the node its JSON pointer names, or the nearest ancestor node
+// that exists (the document root at worst), so each finding carries
+// file:line:col.
+func locate(ds Diagnostics, root *yaml.Node, file string) {
+	if root == nil {
+		return
+	}
+	for i := range ds {
+		d := &ds[i]
+		if d.Pos.Line > 0 || (d.Pos.File != "" && d.Pos.File != file) {
+			continue
+		}
+		n, _ := nodeAt(root, d.Pointer)
+		if n = deref(n); n == nil || n.Line == 0 {
+			n = root
+		}
+		d.Pos = Position{File: file, Line: n.Line, Column: n.Column}
+	}
 }

@@ -209,7 +209,7 @@ func TestSemanticChecks(t *testing.T) {
         operationId: listPets
         outputs: {id: $response.body#/id}
     outputs: {x: $steps.a.outputs.nope}
-`, ""), "unknown-output", SeverityError, 11, 18},
+`, ""), "unknown-output", SeverityWarning, 11, 18},
 		{"unknown workflow reference", docWith("", `  - workflowId: w
     steps:
       - stepId: a
@@ -222,7 +222,21 @@ func TestSemanticChecks(t *testing.T) {
       - stepId: a
         operationId: getPet
         parameters: [{name: id, in: path, value: $inputs.pid}]
+`, ""), "unknown-input", SeverityWarning, 11, 50},
+		{"undeclared input, closed schema", docWith("", `  - workflowId: w
+    inputs: {type: object, additionalProperties: false, properties: {id: {type: string}}}
+    steps:
+      - stepId: a
+        operationId: getPet
+        parameters: [{name: id, in: path, value: $inputs.pid}]
 `, ""), "unknown-input", SeverityError, 11, 50},
+		{"steps outputs shorthand", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        outputs: {id: $response.body#/id}
+    outputs: {x: $steps.a.id}
+`, ""), "steps-outputs-form", SeverityWarning, 11, 18},
 		{"body selector hint", docWith("", `  - workflowId: w
     steps:
       - stepId: a
@@ -368,5 +382,139 @@ func TestFixtureDocumentsRejected(t *testing.T) {
 		if d.Pos.File == "" {
 			t.Errorf("%s: unpositioned diagnostic %v", c.file, d)
 		}
+	}
+}
+
+// TestUndeclaredInputSeverity pins when a $inputs reference to an input the
+// schema does not declare is an error (the schema forbids extra properties,
+// directly or through a components.inputs $ref) and when it is a warning.
+func TestUndeclaredInputSeverity(t *testing.T) {
+	comps := "components:\n  inputs:\n    closed: {type: object, unevaluatedProperties: false, properties: {id: {type: string}}}\n" +
+		"    open: {type: object, properties: {id: {type: string}}}\n"
+	cases := []struct {
+		name, inputs string
+		sev          Severity
+		none         bool
+	}{
+		{"open properties", "{type: object, properties: {id: {type: string}}}", SeverityWarning, false},
+		{"additionalProperties false", "{type: object, additionalProperties: false, properties: {id: {type: string}}}", SeverityError, false},
+		{"unevaluatedProperties false", "{type: object, unevaluatedProperties: false, properties: {id: {type: string}}}", SeverityError, false},
+		{"closed, no properties", "{type: object, additionalProperties: false}", SeverityError, false},
+		{"ref to closed component", "{$ref: '#/components/inputs/closed'}", SeverityError, false},
+		{"ref to open component", "{$ref: '#/components/inputs/open'}", SeverityWarning, false},
+		{"additionalProperties schema", "{type: object, additionalProperties: {type: string}, properties: {id: {type: string}}}", 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := docWith("", `  - workflowId: w
+    inputs: `+c.inputs+`
+    steps:
+      - stepId: a
+        operationId: getPet
+        parameters: [{name: id, in: path, value: $inputs.pid}]
+`, comps)
+			_, ds := loadMap(t, doc)
+			d, ok := findDiag(ds, "unknown-input", "")
+			if c.none {
+				if ok {
+					t.Fatalf("want no unknown-input diagnostic, got:\n%s", diagLines(ds))
+				}
+				return
+			}
+			if !ok || d.Severity != c.sev || d.Pos.Line != 11 || d.Hint == "" {
+				t.Fatalf("want %s unknown-input at line 11 with a hint, got:\n%s", c.sev, diagLines(ds))
+			}
+			if ds.HasErrors() != (c.sev == SeverityError) {
+				t.Errorf("HasErrors = %v, diagnostics:\n%s", ds.HasErrors(), diagLines(ds))
+			}
+		})
+	}
+}
+
+// TestCrossDocumentWorkflowRefs pins how a bare $workflows.<id> resolves:
+// this document first, then the workflows of every Arazzo document loaded
+// as a source (directly or transitively); several matches are ambiguous.
+func TestCrossDocumentWorkflowRefs(t *testing.T) {
+	lib := func(id, sources string) string {
+		return "arazzo: 1.0.1\ninfo: {title: lib, version: '1'}\nsourceDescriptions:\n  - {name: pets, url: pets.yaml, type: openapi}\n" + sources +
+			"workflows:\n  - workflowId: " + id + "\n    steps:\n      - stepId: s\n        operationId: listPets\n        outputs: {code: $statusCode}\n    outputs: {code: $steps.s.outputs.code}\n"
+	}
+	main := func(sources, ref string) string {
+		return docWith("  - {name: pets, url: pets.yaml, type: openapi}\n"+sources, `  - workflowId: w
+    dependsOn: [$sourceDescriptions.lib.shared]
+    steps:
+      - stepId: a
+        operationId: listPets
+    outputs: {x: `+ref+`}
+`, "")
+	}
+	libSrc := "  - {name: lib, url: lib.yaml, type: arazzo}\n"
+	cases := []struct {
+		name  string
+		doc   string
+		files []string
+		code  string // "" means no diagnostic about the reference
+	}{
+		{"direct source", main(libSrc, "$workflows.shared.outputs.code"), []string{"lib.yaml", lib("shared", "")}, ""},
+		{"transitive source", main(libSrc, "$workflows.deep.outputs.code"),
+			[]string{"lib.yaml", lib("shared", "  - {name: more, url: more.yaml, type: arazzo}\n"), "more.yaml", lib("deep", "")}, ""},
+		{"cyclic sources", main(libSrc, "$workflows.shared.outputs.code"),
+			[]string{"lib.yaml", lib("shared", "  - {name: back, url: main.yaml, type: arazzo}\n")}, ""},
+		{"unknown", main(libSrc, "$workflows.nowhere.outputs.code"), []string{"lib.yaml", lib("shared", "")}, "unknown-workflow-reference"},
+		{"ambiguous", main(libSrc+"  - {name: other, url: other.yaml, type: arazzo}\n", "$workflows.shared.outputs.code"),
+			[]string{"lib.yaml", lib("shared", ""), "other.yaml", lib("shared", "")}, "ambiguous-workflow-reference"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, ds := loadMap(t, c.doc, c.files...)
+			var refDiags Diagnostics
+			for _, d := range ds {
+				if strings.Contains(d.Code, "workflow") {
+					refDiags = append(refDiags, d)
+				}
+			}
+			if c.code == "" {
+				if len(refDiags) != 0 || ds.HasErrors() {
+					t.Fatalf("want no diagnostics, got:\n%s", diagLines(ds))
+				}
+				return
+			}
+			d, ok := findDiag(ds, c.code, "")
+			line := 1 + strings.Count(c.doc[:strings.Index(c.doc, "outputs: {x:")], "\n")
+			if !ok || d.Severity != SeverityError || d.Pos.Line != line || d.Pointer != "/workflows/0/outputs/x" {
+				t.Fatalf("want error %s at line %d, got:\n%s", c.code, line, diagLines(ds))
+			}
+		})
+	}
+}
+
+// TestStepsOutputsShorthandWarning pins the hint of the D3 tolerance for
+// $steps.<id>.<name>: the document loads, with a warning naming the
+// standard form.
+func TestStepsOutputsShorthandWarning(t *testing.T) {
+	_, ds := loadMap(t, docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        outputs: {id: $response.body#/id}
+      - stepId: b
+        operationId: getPet
+        parameters: [{name: id, in: path, value: "{$steps.a.id}"}]
+    outputs: {x: $steps.a.id}
+`, ""))
+	if ds.HasErrors() {
+		t.Fatalf("want no errors, got:\n%s", diagLines(ds))
+	}
+	n := 0
+	for _, d := range ds {
+		if d.Code == "steps-outputs-form" {
+			n++
+			if d.Severity != SeverityWarning || d.Hint != "write $steps.a.outputs.id" || d.Pos.Line == 0 {
+				t.Errorf("unexpected diagnostic %s", d)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("want 2 steps-outputs-form warnings, got:\n%s", diagLines(ds))
 	}
 }

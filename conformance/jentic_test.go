@@ -356,8 +356,8 @@ func sampleResponse(op map[string]any) any {
 // Arazzo specification or decisions.md: the subtest asserts weft's
 // spec-correct result instead, and docs/conformance.md gives the reason.
 var jenticDisagreements = map[string]disagreement{
-	"bnpl/ApplyForLoanAtCheckout": {load: "declares no output",
-		why: "the document reads step outputs no step declares ($steps.authenticateCustomerAndAuthorizeLoan.outputs.redirectAuthToken inside that same step, $steps.initiateBnplTransaction.outputs.loanTransactionId) and writes $steps.retrieveFinalizedPaymentPlan.finalizedPaymentPlan without .outputs.; the spec reads a step's outputs only as $steps.<id>.outputs.<name> of declared outputs, so these references can never resolve"},
+	"bnpl/ApplyForLoanAtCheckout": {load: "did you mean header",
+		why: "the document reads `$response.headers.Location`; the runtime expression ABNF has `$response.header.<name>`, so the expression is invalid and the document is rejected (the undeclared outputs it reads and `$steps.<id>.<name>` without .outputs. are only warnings)"},
 	"discord/getUserInfoAndSendMessage": {load: "expected string",
 		why: "step getUserGuilds declares `guildCount: 2`: an outputs value must be a runtime expression (a string) per the spec and its JSON Schema, so the whole document is invalid"},
 	"discord/listUserGuilds":     {load: "expected string", why: "same document: outputs value `guildCount: 2` is not a runtime expression"},
@@ -368,13 +368,9 @@ var jenticDisagreements = map[string]disagreement{
 		why: "step find-coupons passes path parameter `pet_id` to getPetCoupons whose template is /pet/{petId}/coupons; a parameter's name must be the operation's parameter name (Jentic maps names fuzzily), so the request cannot be built and the workflow fails"},
 	"pet_coupons/buy-available-pet": {run: "$statusCode",
 		why: "step place-order calls a workflow and has successCriteria `$statusCode == 200`; a workflow step has no HTTP response, so $statusCode is null (decisions E2) and the criterion fails (Jentic reuses the last status of the called workflow)"},
-	"sample_login_workflow/loginWorkflow": {load: "expected '.outputs.'",
-		why: "workflow outputs write $steps.loginStep.token: the spec reads step outputs only as $steps.<id>.outputs.<name>"},
-	"sample_login_workflow/failedLoginWorkflow": {load: "expected '.outputs.'", why: "same document: $steps.loginStep.token lacks .outputs."},
-	"sample_test/exampleWorkflow":               {load: "expected '.outputs.'", why: "workflow outputs write $steps.simpleStep.message without .outputs."},
-	"spotify/getSpotifyToken":                   {load: "expected '.outputs.'", why: "workflow outputs write $steps.tokenRequest.access_token without .outputs."},
-	"spotify/searchTracks":                      {load: "expected '.outputs.'", why: "same document: $steps.tokenRequest.access_token lacks .outputs."},
-	"spotify/getTrackDetails":                   {load: "expected '.outputs.'", why: "same document: $steps.tokenRequest.access_token lacks .outputs."},
+	"spotify/searchTracks": {run: "missing properties",
+		why: "dependsOn getSpotifyToken, whose inputs require client_id and client_secret; decisions F6 runs a dependency with the inputs given for its own workflow id (none here), so it fails its inputs schema (Jentic hands the dependent's inputs to the dependency)"},
+	"spotify/getTrackDetails": {run: "missing properties", why: "same document and reason: dependency getSpotifyToken runs without inputs (decisions F6)"},
 	"xkcd/getCurrentComic": {load: "expected string",
 		why: "workflow getCurrentComic declares the output `date: null`: an outputs value must be a runtime expression (a string), so the document is invalid"},
 	"xkcd/getComicById": {load: "expected string", why: "same document: output `date: null`"},

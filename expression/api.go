@@ -56,6 +56,12 @@ type Reference struct {
 	// selectors included.
 	End int
 
+	// Tolerated is set when the reference was written in a non-standard
+	// form that weft accepts as real-world tolerance; it holds the standard
+	// spelling. "$steps.<id>.<name>" is read as "$steps.<id>.outputs.<name>"
+	// (Field "outputs") and Tolerated is "$steps.<id>.outputs.<name>".
+	Tolerated string
+
 	// nameDots is the number of leading Selectors that were written as
 	// ".seg" directly after an input or output name; see NameCandidates.
 	nameDots int

@@ -252,6 +252,7 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 	ref := &Reference{Root: root, Pos: pos}
 	pointerOK := false
 	nameRoot := false
+	shorthand := false
 	var err *Error
 	switch root {
 	case RootURL, RootMethod, RootStatusCode, RootSelf:
@@ -304,12 +305,25 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 			return nil, err
 		}
 		if err = p.expect(".outputs.", "'.outputs.' after the step id"); err != nil {
+			// Real-world tolerance: $steps.<id>.<name> meaning
+			// $steps.<id>.outputs.<name>; the validator warns (Tolerated).
+			save := p.pos
+			if p.peek() != '.' {
+				return nil, err
+			}
+			p.pos++
+			name, nerr := p.name("an output name")
+			// "outputs" alone and "output.<x>" are typos of the standard
+			// form, not output names: keep the error.
+			if nerr != nil || name == "outputs" || (name == "output" && p.peek() == '.') {
+				p.pos = save
+				return nil, err
+			}
+			ref.Name, shorthand = name, true
+		} else if ref.Name, err = p.name("an output name"); err != nil {
 			return nil, err
 		}
 		ref.Field = "outputs"
-		if ref.Name, err = p.name("an output name"); err != nil {
-			return nil, err
-		}
 		pointerOK, nameRoot = true, !p.loose
 	case RootWorkflows:
 		if err = p.expect(".", "'.' and a workflow id after $workflows"); err != nil {
@@ -403,6 +417,9 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 		}
 	}
 	ref.Text = p.src[pos:p.pos]
+	if shorthand {
+		ref.Tolerated = "$steps." + ref.ID + ".outputs." + ref.Text[len("$steps."+ref.ID+"."):]
+	}
 
 	// Selectors.
 	dotsRun := nameRoot && !ref.HasPointer

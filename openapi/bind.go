@@ -155,6 +155,12 @@ func (op *Operation) doBind(ctx context.Context) (*binding, error) {
 				}
 				continue
 			}
+			if !d.swagger && p.In == "header" && ignoredHeader(p.Name) {
+				// OpenAPI 3.x: such a header parameter definition SHALL be
+				// ignored. A value the caller gives is sent as an
+				// undeclared header (default style, simple).
+				continue
+			}
 			k := p.In + "\x00" + p.Name
 			if p.In == "header" {
 				k = p.In + "\x00" + strings.ToLower(p.Name)
@@ -276,6 +282,13 @@ func (d *Description) parameter(n *yaml.Node) (Parameter, bool) {
 		p.ContentType = c.Content[0].Value
 	}
 	return p, true
+}
+
+// ignoredHeader reports whether an OpenAPI 3.x header parameter definition
+// of this name is ignored: Accept, Content-Type and Authorization are set
+// by content negotiation, the request body and security schemes.
+func ignoredHeader(name string) bool {
+	return strings.EqualFold(name, "Accept") || strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Authorization")
 }
 
 func defaultStyle(in string) string {

@@ -368,8 +368,8 @@ func (op *Operation) bindKin(ctx context.Context, route *routers.Route) (*bindin
 				continue
 			}
 			p, ok := kinParameter(pr.Value)
-			if !ok {
-				continue
+			if !ok || (!d.swagger && p.In == "header" && ignoredHeader(p.Name)) {
+				continue // OpenAPI 3.x ignores Accept, Content-Type, Authorization
 			}
 			k := p.In + "\x00" + p.Name
 			if p.In == "header" {

@@ -479,3 +479,82 @@ func TestExternalRefParameters(t *testing.T) {
 }
 
 func jsonNumber(s string) any { return json.Number(s) }
+
+// TestIgnoredHeaderDefinitions pins OpenAPI 3.x's rule that a header
+// parameter definition named Accept, Content-Type or Authorization SHALL be
+// ignored: it is not listed, its style and required flag have no effect,
+// and a value the caller gives for that header is sent as an undeclared
+// header (simple style). Swagger 2.0 has no such rule.
+func TestIgnoredHeaderDefinitions(t *testing.T) {
+	rec := newRecorder(t)
+	d := mustParse(t, `openapi: 3.0.3
+paths:
+  /pets/{id}:
+    parameters:
+      - {name: content-type, in: header, style: matrix, schema: {type: array, items: {type: string}}}
+    get:
+      operationId: get
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: Accept, in: header, style: matrix, explode: true, schema: {type: array, items: {type: string}}}
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+        - {name: X-Kept, in: header, style: matrix, schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok}}
+    put:
+      operationId: broken
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: Accept, in: header, style: matrix, explode: true, schema: {type: array, items: {type: string}}}
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+        - {name: X-Kept, in: header, style: matrix, schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}}
+components: {schemas: {}}
+`, "")
+	// "get" binds through kin-openapi, "broken" from the node tree.
+	for _, id := range []string{"get", "broken"} {
+		op := d.OperationByID(id)
+		ps, err := op.Parameters(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.In+":"+p.Name)
+		}
+		if strings.Join(names, " ") != "path:id header:X-Kept" {
+			t.Errorf("%s: declared parameters = %v", id, names)
+		}
+		w, _ := send(t, rec, op, []ParamValue{
+			{Name: "id", In: "path", Value: "5"},
+			{Name: "Accept", In: "header", Value: []any{"blue", "black"}},
+			{Name: "Content-Type", In: "header", Value: "text/x-a"},
+			{Name: "X-Kept", In: "header", Value: []any{"a", "b"}},
+		}, nil, RequestOptions{})
+		if w.Header.Get("Accept") != "blue,black" || w.Header.Get("Content-Type") != "text/x-a" || w.Header.Get("X-Kept") != ";X-Kept=a,b" {
+			t.Errorf("%s: headers = %v", id, w.Header)
+		}
+		// The ignored required Authorization definition does not make the
+		// header mandatory.
+		if w.Header.Get("Authorization") != "" {
+			t.Errorf("%s: Authorization = %q", id, w.Header.Get("Authorization"))
+		}
+	}
+	if _, err := d.OperationByID("broken").KinRoute(context.Background()); err == nil {
+		t.Error("broken: want the node-tree binding")
+	}
+
+	d2 := mustParse(t, `swagger: "2.0"
+host: example.com
+paths:
+  /x:
+    get:
+      operationId: x
+      parameters:
+        - {name: Accept, in: header, type: string}
+      responses: {"200": {description: ok}}
+`, "")
+	ps, err := d2.OperationByID("x").Parameters(context.Background())
+	if err != nil || len(ps) != 1 || ps[0].Name != "Accept" {
+		t.Errorf("swagger 2.0 parameters = %v, %v", ps, err)
+	}
+}

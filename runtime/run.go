@@ -181,7 +181,7 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 		return res, err
 	}
 	if res.outputs == nil {
-		res.outputs = ru.workflowOutputs(f)
+		res.outputs = ru.workflowOutputs(f, res.status == StatusSucceeded)
 	}
 	ru.wfOutputs[w.id] = res.outputs
 	return res, nil
@@ -250,7 +250,9 @@ func leafProblems(ve *jsonschema.ValidationError, m *masker) []string {
 }
 
 // workflowOutputs evaluates the workflow's outputs as far as they resolve.
-func (ru *run) workflowOutputs(f *frame) map[string]any {
+// Unresolved outputs are reported as warnings only when the workflow
+// succeeded: after a failure they are expected.
+func (ru *run) workflowOutputs(f *frame, report bool) map[string]any {
 	out := map[string]any{}
 	env := &env{ru: ru, f: f}
 	for _, o := range f.w.outputs {
@@ -260,6 +262,9 @@ func (ru *run) workflowOutputs(f *frame) map[string]any {
 			continue
 		}
 		if len(missing) > 0 && v == nil {
+			if !report {
+				continue
+			}
 			ru.warn(fmt.Sprintf("workflow %q output %q did not resolve: %s", f.w.id, o.name, strings.Join(missing, ", ")))
 			continue
 		}

@@ -96,9 +96,21 @@ func (v *validator) checkParams(sc *exprScope, ps []*Parameter) {
 	}
 }
 
+// checkOutputExprs checks outputs values. An outputs value MUST be a
+// runtime expression, so a string that starts with '$' must parse as one:
+// it is never taken as a literal ("$inputs.x is required", "$100").
 func (v *validator) checkOutputExprs(sc *exprScope, outs []*Output) {
 	for _, o := range outs {
 		if o.node == nil || o.node.Kind != yaml.ScalarNode {
+			continue
+		}
+		if strings.HasPrefix(o.Value, "$") {
+			e, err := expression.Parse(o.Value)
+			if err != nil {
+				v.exprErrorHint(o.node, o.Pointer, err, "an outputs value must be a runtime expression")
+				continue
+			}
+			v.checkRefs(sc, e.References(), o.node, o.Pointer)
 			continue
 		}
 		v.checkValue(sc, o.Value, o.node, o.Pointer)
@@ -147,6 +159,11 @@ func (v *validator) checkValue(sc *exprScope, val any, n *yaml.Node, ptr string)
 
 // exprError reports a parse error positioned at the offending column.
 func (v *validator) exprError(n *yaml.Node, ptr string, err error) {
+	v.exprErrorHint(n, ptr, err, "")
+}
+
+// exprErrorHint is exprError with a hint.
+func (v *validator) exprErrorHint(n *yaml.Node, ptr string, err error, hint string) {
 	var ee *expression.Error
 	msg := err.Error()
 	pos := Position{File: v.file}
@@ -157,7 +174,7 @@ func (v *validator) exprError(n *yaml.Node, ptr string, err error) {
 		msg = fmt.Sprintf("invalid expression %q: %s", ee.Input, ee.Msg)
 		pos = v.exprPos(n, ee.Input, ee.Offset)
 	}
-	v.errorf(pos, ptr, "expression", "", "%s", msg)
+	v.errorf(pos, ptr, "expression", hint, "%s", msg)
 }
 
 // exprPos finds the scalar under n that holds text and returns the position
@@ -216,7 +233,25 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 		}
 		text := r.Text
 		pos := v.exprPos(n, text, 0)
+		if (r.Root == expression.RootSteps || r.Root == expression.RootWorkflows) && !isStrictID(r.ID) {
+			// D3 real-world tolerance: the 1.0 grammar allows any
+			// characters in an id, the spec says they SHOULD be
+			// [A-Za-z0-9_-]; weft reads the id up to the last
+			// .outputs./.inputs., so the form is unambiguous but fragile.
+			what := "step"
+			if r.Root == expression.RootWorkflows {
+				what = "workflow"
+			}
+			v.warnf(pos, ptr, "id-form", fmt.Sprintf("rename the %s so its id matches [A-Za-z0-9_-]+", what),
+				"%s: %s id %q has characters outside [A-Za-z0-9_-] (read up to the last .%s.)", text, what, r.ID, r.Field)
+		}
 		switch r.Root {
+		case expression.RootRequest, expression.RootResponse:
+			if r.Tolerated != "" {
+				// D3 real-world tolerance: $response.headers.<name>.
+				v.warnf(pos, ptr, "header-form", "write "+r.Tolerated,
+					"%s reads a header with .headers. (the runtime expression grammar has .header.)", text)
+			}
 		case expression.RootSteps:
 			if r.Tolerated != "" {
 				// D3 real-world tolerance: $steps.<id>.<name>.
@@ -412,4 +447,19 @@ func (v *validator) inputProperties(w *Workflow) (props map[string]any, closed, 
 		return nil, false, false
 	}
 	return props, closed, true
+}
+
+// isStrictID reports whether id matches [A-Za-z0-9_-]+, the form the spec
+// recommends for step and workflow ids.
+func isStrictID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

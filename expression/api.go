@@ -59,7 +59,9 @@ type Reference struct {
 	// Tolerated is set when the reference was written in a non-standard
 	// form that weft accepts as real-world tolerance; it holds the standard
 	// spelling. "$steps.<id>.<name>" is read as "$steps.<id>.outputs.<name>"
-	// (Field "outputs") and Tolerated is "$steps.<id>.outputs.<name>".
+	// (Field "outputs") and Tolerated is "$steps.<id>.outputs.<name>";
+	// "$response.headers.<name>" (or $request) is read as a header (Field
+	// "header") and Tolerated is "$response.header.<name>".
 	Tolerated string
 
 	// nameDots is the number of leading Selectors that were written as

@@ -26,7 +26,22 @@
 //	$sourceDescriptions.<id>.<operationId | workflowId | field>
 //	$components.parameters|successActions|failureActions|inputs.<name>
 //
-// Step, workflow and source ids are [A-Za-z0-9_-]+. Header names are RFC
+// Step, workflow and source ids are [A-Za-z0-9_-]+, with one tolerance:
+// the 1.0 grammar allows any characters in a name and real documents use
+// step ids such as "Search Stations_0". In a whole value (Parse,
+// CompileValue) and inside a template's "{...}", when the strict reading
+// fails, a $steps or $workflows id is read as free text up to the last
+// ".outputs." (or ".inputs." for $workflows) before the end of the value
+// (or the closing '}') and before the first '#':
+// "$steps.Search Stations_0.outputs.x" names step "Search Stations_0". An id
+// that itself contains ".outputs." cannot be written this way. In
+// conditions, whitespace and operator characters always end an id, so
+// such steps cannot be referenced there.
+//
+// "$request.headers.<name>" and "$response.headers.<name>" (written by
+// the spec repository's own bnpl example) are read as ".header.<name>",
+// with Reference.Tolerated holding the standard spelling so that a
+// validator can warn. Header names are RFC
 // 9110 tokens and match case-insensitively; all other names are
 // case-sensitive. A pointer is an RFC 6901 JSON pointer ("~1" is '/', "~0"
 // is '~'); an empty pointer after '#' addresses the whole value. $message
@@ -84,7 +99,9 @@
 // for a literal "{$inputs". "{$inputs.x}" alone is a template (a string),
 // not a whole expression. A string that starts with a root word and has no
 // whitespace must parse ("$steps.x.output.y" is an error); "$100" or
-// "$inputs.x is required" are literals.
+// "$inputs.x is required" are literals. A string with whitespace is a
+// whole expression only when it parses with a free-text step or workflow
+// id ("$steps.Search Stations_0.outputs.x", see above).
 //
 // # Simple conditions
 //

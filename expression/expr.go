@@ -61,7 +61,7 @@ type Expr struct {
 // ("$inputs.id", "$response.body#/a/0", "$steps.s.outputs.list[0].id").
 // Errors are *Error values with the byte offset of the problem.
 func Parse(src string) (*Expr, error) {
-	ref, err := parseRef(src, 0, modeWhole)
+	ref, err := parseRefLoose(src, 0, modeWhole)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ var fuzzSeeds = []string{
 	"$workflows.w.outputs.o#/x", "$sourceDescriptions.src.getPet", "$components.parameters.p.q",
 	"$components.failureActions.f", "$message.payload", "$", "$inputs", "$steps.a.outputs.",
 	"$response.body#x", "$response.body#/~2", "$response.body.items[", "$inputs.a['b']", "$inputs.a[\"b\\u0041\"]",
+	"$steps.A B_0.outputs.x#/a b", "$steps.a.b.outputs.c.outputs.d", "$workflows.W x.inputs.i.outputs.o",
+	"$steps.}.outputs.x", "$response.headers.Location", "$request.headers.",
 }
 
 // FuzzParse checks that Parse never panics, that errors are *Error values

@@ -123,6 +123,53 @@ type refParser struct {
 	pos   int
 	mode  mode
 	loose bool // the last name was read with the 1.0 "name = *CHAR" rule
+	// looseIDs makes step and workflow ids free text up to the last
+	// ".outputs." (or ".inputs.") boundary; see looseID.
+	looseIDs bool
+}
+
+// looseID reads a step or workflow id written with characters outside
+// [A-Za-z0-9_-] ("Search Stations_0"), as the 1.0 grammar's name = *CHAR
+// allows. Only whole values and template parts use it: the id runs up to
+// the last of the boundaries (".outputs.", ".inputs.") found before the
+// end of the value (or the '}' that closes a template part) and before the
+// first '#'. It returns "" when there is no such boundary or the id would
+// begin or end with whitespace.
+func (p *refParser) looseID(boundaries ...string) string {
+	limit := len(p.src)
+	if p.mode == modeTemplate {
+		j := strings.IndexByte(p.src[p.pos:], '}')
+		if j < 0 {
+			return ""
+		}
+		limit = p.pos + j
+	}
+	if j := strings.IndexByte(p.src[p.pos:limit], '#'); j >= 0 {
+		limit = p.pos + j
+	}
+	best := -1
+	for _, b := range boundaries {
+		if k := strings.LastIndex(p.src[p.pos:limit], b); k > best {
+			best = k
+		}
+	}
+	if best <= 0 || isSpace(p.src[p.pos]) || isSpace(p.src[p.pos+best-1]) {
+		return ""
+	}
+	id := p.src[p.pos : p.pos+best]
+	p.pos += best
+	return id
+}
+
+// id reads a step or workflow id: identifier-strict, or free text when
+// looseIDs is set.
+func (p *refParser) id(what string, boundaries ...string) (string, *Error) {
+	if p.looseIDs && p.mode != modeCondition {
+		if id := p.looseID(boundaries...); id != "" {
+			return id, nil
+		}
+	}
+	return p.word(isStrictChar, what)
 }
 
 // name reads an input, output or workflow-field name. The 1.1 grammar
@@ -232,7 +279,54 @@ func (p *refParser) headerName() (string, *Error) {
 // src[pos]. It reads the reference, an optional '#' JSON pointer and any
 // ".name" / "[n]" selectors, and returns the reference with End set.
 func parseRef(src string, pos int, m mode) (*Reference, *Error) {
-	p := &refParser{src: src, pos: pos, mode: m}
+	return parseRefIDs(src, pos, m, false)
+}
+
+// parseRefLoose parses like parseRef, but when the strict reading fails or
+// does not end where it must (end (whole values) or '}' (templates)), it
+// reads the expression again with free-text step and workflow ids
+// ("$steps.Search Stations_0.outputs.x"); see looseID. When both fail,
+// the reading that got further is returned (the strict one on a tie), so
+// the error points at the real problem.
+func parseRefLoose(src string, pos int, m mode) (*Reference, *Error) {
+	ref, err := parseRef(src, pos, m)
+	ok := err == nil && endsRight(src, ref.End, m)
+	if ok && ref.Tolerated == "" {
+		return ref, nil
+	}
+	if strings.HasPrefix(src[pos:], "$steps.") || strings.HasPrefix(src[pos:], "$workflows.") {
+		// Also tried when the strict reading is the $steps.<id>.<name>
+		// shorthand: "$steps.a.b.outputs.x" is step "a.b", not output "b"
+		// of step "a" dereferenced by ".outputs.x".
+		lref, lerr := parseRefIDs(src, pos, m, true)
+		if lerr == nil && endsRight(src, lref.End, m) {
+			return lref, nil
+		}
+		if !ok && reached(lref, lerr) > reached(ref, err) {
+			return lref, lerr
+		}
+	}
+	return ref, err
+}
+
+// reached is how far a reading got: the error's offset or the end.
+func reached(ref *Reference, err *Error) int {
+	if err != nil {
+		return err.Offset
+	}
+	return ref.End
+}
+
+// endsRight reports whether an expression read in mode m may end at end.
+func endsRight(src string, end int, m mode) bool {
+	if m == modeTemplate {
+		return end < len(src) && src[end] == '}'
+	}
+	return end == len(src)
+}
+
+func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error) {
+	p := &refParser{src: src, pos: pos, mode: m, looseIDs: looseIDs}
 	if pos >= len(src) || src[pos] != '$' {
 		return nil, p.errf(pos, "expected '$'")
 	}
@@ -253,6 +347,7 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 	pointerOK := false
 	nameRoot := false
 	shorthand := false
+	headers := false
 	var err *Error
 	switch root {
 	case RootURL, RootMethod, RootStatusCode, RootSelf:
@@ -266,7 +361,12 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 		}
 		ref.Field = p.src[fstart:p.pos]
 		switch ref.Field {
-		case "header":
+		case "header", "headers":
+			// Real-world tolerance: "headers" (written by the spec
+			// repository's own bnpl example) means "header"; the validator
+			// warns (Tolerated).
+			headers = ref.Field == "headers"
+			ref.Field = "header"
 			if err = p.expect(".", "'.' and a header name"); err != nil {
 				return nil, err
 			}
@@ -283,11 +383,7 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 		case "body":
 			pointerOK = true
 		default:
-			msg := "expected header, query, path or body after " + root.String() + "."
-			if ref.Field == "headers" {
-				msg += " (did you mean header?)"
-			}
-			return nil, p.errf(fstart, msg)
+			return nil, p.errf(fstart, "expected header, query, path or body after "+root.String()+".")
 		}
 	case RootInputs, RootOutputs:
 		if err = p.expect(".", "'.' and a name after "+root.String()); err != nil {
@@ -301,7 +397,7 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 		if err = p.expect(".", "'.' and a step id after $steps"); err != nil {
 			return nil, err
 		}
-		if ref.ID, err = p.word(isStrictChar, "a step id"); err != nil {
+		if ref.ID, err = p.id("a step id", ".outputs."); err != nil {
 			return nil, err
 		}
 		if err = p.expect(".outputs.", "'.outputs.' after the step id"); err != nil {
@@ -329,7 +425,7 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 		if err = p.expect(".", "'.' and a workflow id after $workflows"); err != nil {
 			return nil, err
 		}
-		if ref.ID, err = p.word(isStrictChar, "a workflow id"); err != nil {
+		if ref.ID, err = p.id("a workflow id", ".inputs.", ".outputs."); err != nil {
 			return nil, err
 		}
 		switch {
@@ -419,6 +515,9 @@ func parseRef(src string, pos int, m mode) (*Reference, *Error) {
 	ref.Text = p.src[pos:p.pos]
 	if shorthand {
 		ref.Tolerated = "$steps." + ref.ID + ".outputs." + ref.Text[len("$steps."+ref.ID+"."):]
+	}
+	if headers {
+		ref.Tolerated = root.String() + ".header." + ref.Name
 	}
 
 	// Selectors.

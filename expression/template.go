@@ -36,7 +36,7 @@ func ParseTemplate(src string) (*Template, error) {
 			i = j + 1
 			continue
 		}
-		ref, err := parseRef(src, j+1, modeTemplate)
+		ref, err := parseRefLoose(src, j+1, modeTemplate)
 		if err != nil {
 			return nil, err
 		}
@@ -137,8 +137,11 @@ func (t *Template) Eval(env Env) (any, []string, error) {
 //   - anything else is a literal.
 //
 // A string that starts with a root word and has no whitespace
-// ("$steps.x.output.y") must parse; its error is returned. Strings such as
-// "$100" or "$ref" are literals.
+// ("$steps.x.output.y") must parse; its error is returned. A string with
+// whitespace is one expression only when it parses as a $steps or
+// $workflows reference whose id holds the whitespace
+// ("$steps.Search Stations_0.outputs.x"); otherwise it is a template or a
+// literal. Strings such as "$100" or "$ref" are literals.
 func CompileValue(v any) (Value, error) {
 	switch x := v.(type) {
 	case string:
@@ -170,12 +173,20 @@ func CompileValue(v any) (Value, error) {
 }
 
 func compileString(s string) (Value, error) {
-	if StartsExpression(s, 0) && strings.IndexFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) }) < 0 {
+	if StartsExpression(s, 0) {
 		e, err := Parse(s)
-		if err != nil {
-			return nil, err
+		if strings.IndexFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) }) < 0 {
+			if err != nil {
+				return nil, err
+			}
+			return exprValue{e}, nil
 		}
-		return exprValue{e}, nil
+		// With whitespace, only a step or workflow id may hold it
+		// ("$steps.Search Stations_0.outputs.x"); anything else that does
+		// not parse is text ("$inputs.x is required").
+		if err == nil && (e.re.ref.Root == RootSteps || e.re.ref.Root == RootWorkflows) {
+			return exprValue{e}, nil
+		}
 	}
 	if strings.Contains(s, "{$") {
 		t, err := ParseTemplate(s)

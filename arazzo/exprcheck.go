@@ -13,6 +13,9 @@ import (
 type exprScope struct {
 	wf    *Workflow // nil for components
 	steps map[string]*Step
+	// step is the step whose criteria, actions and outputs are being
+	// checked (nil elsewhere).
+	step *Step
 }
 
 // checkExpressions parses every runtime expression, template and
@@ -37,6 +40,7 @@ func (v *validator) checkExpressions() {
 					v.checkValue(sc, r.Value, mapValue(r.node, "value"), ptrJoin(r.Pointer, "value"))
 				}
 			}
+			sc.step = s
 			for _, c := range s.SuccessCriteria {
 				v.checkCriterion(sc, c)
 			}
@@ -49,6 +53,7 @@ func (v *validator) checkExpressions() {
 				v.checkParams(sc, a.Parameters)
 			}
 			v.checkOutputExprs(sc, s.Outputs)
+			sc.step = nil
 		}
 		for _, a := range w.SuccessActions {
 			v.checkCriteria(sc, a.Criteria)
@@ -244,6 +249,13 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			}
 			v.warnf(pos, ptr, "id-form", fmt.Sprintf("rename the %s so its id matches [A-Za-z0-9_-]+", what),
 				"%s: %s id %q has characters outside [A-Za-z0-9_-] (read up to the last .%s.)", text, what, r.ID, r.Field)
+		}
+		if st := sc.step; st != nil && st.WorkflowID != "" && st.OperationID == "" && st.OperationPath == "" {
+			switch r.Root {
+			case expression.RootStatusCode, expression.RootRequest, expression.RootResponse, expression.RootURL, expression.RootMethod:
+				v.warnf(pos, ptr, "no-http-exchange", "read the called workflow's outputs with $outputs.<name>",
+					"%s: step %q calls a workflow and makes no HTTP request, so this evaluates to null", text, st.StepID)
+			}
 		}
 		switch r.Root {
 		case expression.RootRequest, expression.RootResponse:

@@ -99,6 +99,13 @@ func TestSemanticChecks(t *testing.T) {
     steps:
       - {stepId: a, operationId: nope}
 `, ""), "unknown-operation", SeverityError, 8, 34},
+		{"status code on a workflow step", docWith("", `  - workflowId: w
+    steps:
+      - {stepId: a, workflowId: v, successCriteria: [{condition: $statusCode == 200}]}
+  - workflowId: v
+    steps:
+      - {stepId: b, operationId: listPets}
+`, ""), "no-http-exchange", SeverityWarning, 8, 66},
 		{"case-insensitive operation", docWith("", `  - workflowId: w
     steps:
       - {stepId: a, operationId: listpets}

@@ -76,8 +76,56 @@ func BenchmarkReferenceWorkflow(b *testing.B) {
 func BenchmarkReferenceByHand(b *testing.B) {
 	srv := httptest.NewServer(minimalHookdeck())
 	defer srv.Close()
-	c := srv.Client()
-	base := srv.URL + "/2025-07-01"
+	benchByHand(b, srv.Client(), srv.URL+"/2025-07-01")
+}
+
+// memTransport serves requests by calling a handler in-process: no
+// sockets, so the in-memory benchmarks compare CPU cost alone.
+type memTransport struct{ h http.Handler }
+
+func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// BenchmarkReferenceWorkflowInMemory is BenchmarkReferenceWorkflow without
+// the network: the runner's own cost.
+func BenchmarkReferenceWorkflowInMemory(b *testing.B) {
+	doc, err := arazzo.Load(context.Background(), referenceWorkflow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &http.Client{Transport: memTransport{minimalHookdeck()}}
+	r, err := runtime.New(doc,
+		runtime.WithHTTPClient(c),
+		runtime.WithServer("sourcesApi", "http://hookdeck.invalid/2025-07-01"),
+		runtime.WithServer("integrationsApi", "http://hookdeck.invalid/2025-07-01"),
+		runtime.WithCredentials(staticCreds{"sourcesApi/bearerAuth": {Token: "k"}, "integrationsApi/bearerAuth": {Token: "k"}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := r.Run(ctx, "attach-integration-to-source", benchInputs)
+		if err != nil || !res.Succeeded() {
+			b.Fatalf("run: %v %+v", err, res)
+		}
+	}
+}
+
+// BenchmarkReferenceByHandInMemory is BenchmarkReferenceByHand without the
+// network.
+func BenchmarkReferenceByHandInMemory(b *testing.B) {
+	benchByHand(b, &http.Client{Transport: memTransport{minimalHookdeck()}}, "http://hookdeck.invalid/2025-07-01")
+}
+
+func benchByHand(b *testing.B, c *http.Client, base string) {
 	call := func(method, url string, body any) map[string]any {
 		var rd io.Reader
 		if body != nil {

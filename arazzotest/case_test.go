@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,8 +173,32 @@ func TestMockServerMatching(t *testing.T) {
 }
 
 // TestConformance runs every case of the repository's conformance suite.
+// TestConformance runs weft's own conformance cases and logs the summary
+// row quoted in docs/conformance.md.
 func TestConformance(t *testing.T) {
-	arazzotest.RunCases(t, "../testdata/conformance")
+	const root = "../testdata/conformance"
+	dirs, err := arazzotest.FindCases(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 87 {
+		t.Fatalf("found %d cases under %s, want at least 87", len(dirs), root)
+	}
+	var failed atomic.Int32
+	t.Cleanup(func() {
+		t.Logf("| own cases (testdata/conformance) | %d | %d | %d |", len(dirs), len(dirs)-int(failed.Load()), failed.Load())
+	})
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if t.Failed() {
+					failed.Add(1)
+				}
+			}()
+			arazzotest.RunCase(t, dir)
+		})
+	}
 }
 
 func TestExecCaseRecordsWaitsWithoutSleeping(t *testing.T) {

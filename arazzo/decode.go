@@ -52,6 +52,21 @@ func expandedSize(n *yaml.Node, limit int) int {
 	return size(n, 0)
 }
 
+// maxAliasNodes caps how many nodes alias expansion may add to a document.
+const maxAliasNodes = 10_000
+
+// literalSize counts the nodes of n as written, without following aliases.
+func literalSize(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += literalSize(c)
+	}
+	return total
+}
+
 // errTooLarge is returned when a value expands past maxNodes.
 var errTooLarge = errors.New("document expands to too many nodes (alias expansion?)")
 

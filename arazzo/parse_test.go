@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func diagLines(ds Diagnostics) string {
@@ -220,5 +221,24 @@ func TestAliasBombRejected(t *testing.T) {
 	doc, ds := Parse([]byte(src), "bomb.yaml")
 	if doc != nil || len(ds) != 1 || ds[0].Code != "too-large" {
 		t.Errorf("got %v:\n%s", doc != nil, diagLines(ds))
+	}
+}
+
+// Aliases may add at most maxAliasNodes nodes: a small document expanding
+// to ~20,000 nodes (well under maxNodes) is rejected quickly.
+func TestAliasExpansionCapped(t *testing.T) {
+	src := "a: &a [1,2,3,4,5,6,7,8,9,10,11,12]\n"
+	prev := "a"
+	for _, name := range []string{"b", "c", "d"} {
+		src += name + ": &" + name + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+",", 12), ",") + "]\n"
+		prev = name
+	}
+	start := time.Now()
+	doc, ds := Parse([]byte(src), "aliases.yaml")
+	if doc != nil || len(ds) != 1 || ds[0].Code != "too-large" {
+		t.Errorf("got %v:\n%s", doc != nil, diagLines(ds))
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,6 +249,11 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 			st.source = s.Target.Source.Name
 		}
 		st.oauth2 = usesOAuth2(st.op)
+		// Bind now (once per operation, shared by every runner of the
+		// document), so a broken operation fails New rather than a run.
+		if _, err := st.op.Parameters(context.Background()); err != nil {
+			c.errorf(&s.Meta, "step %q: operation %s: %v", s.StepID, st.op, err)
+		}
 	case s.Target != nil && s.Target.Workflow != nil:
 		st.callee = c.r.workflows[s.Target.Workflow]
 	case s.WorkflowID != "":

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -765,5 +767,36 @@ func TestInputsNormalised(t *testing.T) {
 	}
 	if _, err := f.runner.Run(context.Background(), "w", map[string]any{"n": 1.5}); err == nil {
 		t.Error("1.5 accepted as an integer")
+	}
+}
+
+// New binds every operation once: an operation whose description cannot be
+// bound fails New, naming the step, instead of failing a run later.
+func TestNewBindsOperations(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"api.yaml": `openapi: 3.0.3
+info: {title: broken, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      parameters:
+        - $ref: '#/components/parameters/missing'
+      responses: {"200": {description: ok}}
+`,
+		"flow.arazzo.yaml": doc(`
+  - workflowId: w
+    steps:
+      - stepId: callX
+        operationId: getX
+`),
+	})
+	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	_, err = runtime.New(d)
+	if err == nil || !strings.Contains(err.Error(), `step "callX"`) {
+		t.Fatalf("New: %v", err)
 	}
 }

@@ -136,6 +136,7 @@ type Operation struct {
 	pathRef  string  // the path item's $ref, if any
 
 	security atomic.Pointer[[]SecurityRequirement] // kin-openapi's, once bound
+	baseOver atomic.Pointer[[2]string]             // last checked base URL override and its result
 
 	bindOnce sync.Once
 	bound    *binding

@@ -56,6 +56,9 @@ type Request struct {
 // against the description's URL. The result has no trailing slash.
 func (op *Operation) BaseURL(ctx context.Context, override string, vars map[string]string) (string, error) {
 	if override != "" {
+		if c := op.baseOver.Load(); c != nil && c[0] == override {
+			return c[1], nil
+		}
 		u, err := url.Parse(override)
 		if err != nil {
 			return "", fmt.Errorf("openapi: base URL override does not parse as a URL")
@@ -63,7 +66,9 @@ func (op *Operation) BaseURL(ctx context.Context, override string, vars map[stri
 		if u.Scheme == "" || u.Host == "" {
 			return "", fmt.Errorf("openapi: base URL override %q is not an absolute URL", u.Redacted())
 		}
-		return strings.TrimRight(override, "/"), nil
+		base := strings.TrimRight(override, "/")
+		op.baseOver.Store(&[2]string{override, base})
+		return base, nil
 	}
 	b, err := op.bind(ctx)
 	if err != nil {
@@ -145,10 +150,10 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	if err != nil {
 		return nil, err
 	}
-	out := &Request{PathParams: map[string]string{}, QueryParams: map[string]string{}, Operation: op}
+	out := &Request{Operation: op}
 	path := op.Path
 	var query []string
-	header := http.Header{}
+	var header http.Header
 	var cookies [][2]string
 	for _, pv := range params {
 		p, ok := b.lookup(pv.Name, pv.In)
@@ -178,6 +183,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 				return nil, fmt.Errorf("openapi: %s: path parameter %q is not in the path template", op, p.Name)
 			}
 			path = strings.ReplaceAll(path, tmpl, s)
+			if out.PathParams == nil {
+				out.PathParams = map[string]string{}
+			}
 			out.PathParams[p.Name] = s
 		case "query":
 			pieces, err := serializeQuery(p, val)
@@ -185,6 +193,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 				return nil, err
 			}
 			query = append(query, pieces...)
+			if out.QueryParams == nil {
+				out.QueryParams = map[string]string{}
+			}
 			out.QueryParams[p.Name] = strings.Join(pieces, "&")
 			if len(pieces) == 1 {
 				if _, v, ok := strings.Cut(pieces[0], "="); ok {
@@ -197,6 +208,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 			s, err := serializeHeader(p, val)
 			if err != nil {
 				return nil, err
+			}
+			if header == nil {
+				header = http.Header{}
 			}
 			header.Set(p.Name, s)
 		case "cookie":
@@ -216,6 +230,8 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 		target += "?" + strings.Join(query, "&")
 	}
 	var rdr io.Reader
+	var bodyCT string
+	hasBody := false
 	if body != nil && (body.Value != nil || len(body.Replacements) > 0) {
 		ct := chooseContentType(body, header.Get("Content-Type"), b.mediaTypes)
 		data, hct, bv, err := encodeBody(body, ct, b.encodings[mediaBase(ct)])
@@ -223,7 +239,7 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 			return nil, fmt.Errorf("openapi: %s: %w", op, err)
 		}
 		out.Body, out.BodyValue = data, bv
-		header.Set("Content-Type", hct)
+		bodyCT, hasBody = hct, true
 		rdr = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, op.Method, target, rdr)
@@ -232,6 +248,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	}
 	for k, v := range header {
 		req.Header[k] = v
+	}
+	if hasBody {
+		req.Header.Set("Content-Type", bodyCT)
 	}
 	if len(cookies) > 0 {
 		var cb strings.Builder
@@ -243,7 +262,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 		}
 		req.Header.Set("Cookie", cb.String())
 	}
-	if out.Body != nil {
+	if out.Body != nil && len(out.Body) == 0 {
+		// (A non-empty body got GetBody and ContentLength from
+		// NewRequestWithContext.)
 		data := out.Body
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		req.ContentLength = int64(len(data))

@@ -53,7 +53,7 @@ func ReadResponse(resp *http.Response, maxBytes int64) (*Response, error) {
 	out := &Response{StatusCode: resp.StatusCode, Header: resp.Header, ContentType: resp.Header.Get("Content-Type")}
 	if resp.Body != nil {
 		defer resp.Body.Close()
-		data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+		data, err := readLimited(resp.Body, maxBytes+1, resp.ContentLength)
 		if err != nil {
 			return nil, fmt.Errorf("openapi: reading response body: %w", err)
 		}
@@ -80,6 +80,37 @@ func ReadResponse(resp *http.Response, maxBytes int64) (*Response, error) {
 		out.Body = out.Raw
 	}
 	return out, nil
+}
+
+// readLimited reads r to EOF as io.ReadAll(io.LimitReader(r, limit))
+// does, sizing the buffer from the declared length when there is one.
+func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
+	size := int64(512)
+	if declared >= 0 && declared < limit {
+		size = declared + 1 // room to see EOF without growing
+	}
+	if size > limit {
+		size = limit
+	}
+	b := make([]byte, 0, size)
+	for int64(len(b)) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n := cap(b) - len(b)
+		if rest := limit - int64(len(b)); int64(n) > rest {
+			n = int(rest)
+		}
+		m, err := r.Read(b[len(b) : len(b)+n])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // Finding is one response-validation finding.

@@ -90,7 +90,8 @@ func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request
 		if len(r) == 0 {
 			continue
 		}
-		var plan []applied
+		var buf [2]applied
+		plan := buf[:0]
 		for _, sr := range r {
 			sc := d.SecuritySchemes[sr.Name]
 			if sc == nil {
@@ -107,16 +108,21 @@ func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request
 			}
 			plan = append(plan, applied{sc, cred, sr})
 		}
-		if plan == nil {
+		if len(plan) == 0 {
 			continue
 		}
 		var secrets []string
-		for _, p := range plan {
+		for i, p := range plan {
 			s, err := a.applyOne(ctx, req, source, p.sc, p.cred, p.req.Scopes)
 			if err != nil {
 				return nil, err
 			}
-			secrets = append(secrets, s...)
+			if i == 0 {
+				// The common single-scheme case returns applyOne's slice as is.
+				secrets = s
+				continue
+			}
+			secrets = append(secrets[:len(secrets):len(secrets)], s...)
 		}
 		return secrets, nil
 	}

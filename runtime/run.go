@@ -70,10 +70,13 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		start:     r.cfg.now(),
 		wfInputs:  map[string]map[string]any{},
 		wfOutputs: map[string]map[string]any{},
-		deps:      map[*workflow]*wfResult{},
 		masker:    newMasker(),
+		stepsHint: len(w.steps),
 	}
-	ru.log = r.cfg.logger.With("run_id", ru.id)
+	ru.log = r.cfg.logger
+	if _, discard := ru.log.Handler().(discardHandler); !discard {
+		ru.log = ru.log.With("run_id", ru.id)
+	}
 	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}
 	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String("workflow_id", workflowID))
 	res, err := ru.runWorkflow(ctx, w, inputs, 0)
@@ -129,6 +132,7 @@ type run struct {
 	wfOutputs  map[string]map[string]any
 	deps       map[*workflow]*wfResult
 	masker     *masker
+	stepsHint  int // capacity for the trace: the entry workflow's step count
 }
 
 // wfResult is the outcome of one workflow execution.
@@ -164,6 +168,9 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 				}
 				dr = &wfResult{status: StatusFailed, reason: err.Error()}
 			}
+			if ru.deps == nil {
+				ru.deps = map[*workflow]*wfResult{}
+			}
 			ru.deps[d] = dr
 		}
 		if dr.status != StatusSucceeded {
@@ -190,12 +197,15 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 // prepareInputs applies defaults, normalises numbers through JSON and
 // validates against the inputs schema, listing every problem.
 func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any, error) {
-	in := map[string]any{}
-	for k, v := range w.defaults {
-		in[k] = v
-	}
-	for k, v := range inputs {
-		in[k] = v
+	in := inputs
+	if len(w.defaults) > 0 || in == nil {
+		in = make(map[string]any, len(w.defaults)+len(inputs))
+		for k, v := range w.defaults {
+			in[k] = v
+		}
+		for k, v := range inputs {
+			in[k] = v
+		}
 	}
 	for name := range w.secret {
 		if s, ok := in[name].(string); ok {
@@ -465,6 +475,9 @@ func (ru *run) runSideStep(ctx context.Context, f *frame, stepID string) error {
 }
 
 func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchange) (flow, string, error) {
+	if len(st.onOK) == 0 {
+		return flow{kind: flowNext}, "", nil
+	}
 	env := &env{ru: ru, f: f, ex: ex}
 	for _, a := range st.onOK {
 		if !ru.criteriaPass(env, a.criteria) {
@@ -577,6 +590,9 @@ func (ru *run) emit(rec *StepRecord) {
 	for i := range rec.FailedCriteria {
 		rec.FailedCriteria[i].Detail = ru.masker.mask(rec.FailedCriteria[i].Detail)
 	}
+	if ru.result.Steps == nil {
+		ru.result.Steps = make([]StepRecord, 0, ru.stepsHint)
+	}
 	ru.result.Steps = append(ru.result.Steps, *rec)
 	lvl := slog.LevelInfo
 	if rec.Status != StatusSucceeded {
@@ -610,7 +626,13 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		return nil, nil, false, &LimitError{Limit: "MaxStepExecutions", Value: ru.r.cfg.limits.MaxStepExecutions}
 	}
 	ru.executions++
-	rec := &StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}
+	// One allocation for the record, the exchange and the environment.
+	sx := &struct {
+		rec StepRecord
+		ex  exchange
+		env env
+	}{rec: StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}}
+	rec := &sx.rec
 	info := StepInfo{RunID: ru.id, WorkflowID: f.w.id, StepID: st.id, Attempt: attempt}
 	if o := ru.r.cfg.observer; o != nil && o.StepStarted != nil {
 		o.StepStarted(info)
@@ -622,16 +644,16 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	start := time.Now()
 	defer func() { rec.Duration = time.Since(start) }()
 
-	ex := &exchange{}
-	env := &env{ru: ru, f: f, ex: ex}
+	ex := &sx.ex
+	sx.env.ru, sx.env.f, sx.env.ex = ru, f, ex
+	env := &sx.env
 	var missing []string
 
 	// Evaluate parameters.
-	type pv struct {
-		name, in string
-		v        any
+	var params []openapi.ParamValue
+	if len(st.params) > 0 {
+		params = make([]openapi.ParamValue, 0, len(st.params))
 	}
-	var params []pv
 	for _, p := range st.params {
 		if p.value == nil {
 			continue
@@ -647,14 +669,14 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			// query parameter, and a called workflow's defaults apply.
 			continue
 		}
-		params = append(params, pv{p.name, p.in, v})
+		params = append(params, openapi.ParamValue{Name: p.name, In: p.in, Value: v})
 	}
 
 	var ok bool
 	if st.callee != nil {
 		in := map[string]any{}
 		for _, p := range params {
-			in[p.name] = p.v
+			in[p.Name] = p.Value
 		}
 		res, err := ru.runWorkflow(ctx, st.callee, in, f.depth+1)
 		if err != nil {
@@ -673,10 +695,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			rec.Error = fmt.Sprintf("workflow %q failed: %s", st.callee.id, res.reason)
 		}
 	} else {
-		ops := make([]openapi.ParamValue, len(params))
-		for i, p := range params {
-			ops[i] = openapi.ParamValue{Name: p.name, In: p.in, Value: p.v}
-		}
+		ops := params
 		var b *openapi.Body
 		if st.body != nil {
 			b = &openapi.Body{ContentType: st.body.contentType}
@@ -783,7 +802,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	}
 
 	// Outputs, recorded whatever the outcome so that actions can read them.
-	outs := map[string]any{}
+	outs := make(map[string]any, len(st.outputs))
 	for _, o := range st.outputs {
 		v, miss, err := o.value.Eval(env)
 		missing = append(missing, miss...)

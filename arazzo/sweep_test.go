@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"testing"
@@ -129,20 +131,28 @@ func TestCorpusSweep(t *testing.T) {
 	warnCodes := map[string]int{}
 	start := time.Now()
 	client := &http.Client{Transport: corpusTransport(corpus)}
+	var panics, unnamed int
 	for _, p := range files {
+		rel, _ := filepath.Rel(corpus, p)
 		opts := []Option{WithHTTPClient(client)}
 		if strings.HasPrefix(p, jentic) {
 			opts = append(opts, WithBaseURL(jentic))
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		doc, _ := Load(ctx, p, opts...)
-		cancel()
+		doc, panicked, err := sweepLoad(p, opts)
+		if panicked != "" {
+			panics++
+			t.Errorf("%s: load panicked: %s", rel, panicked)
+			continue
+		}
 		var r result
 		var ds Diagnostics
 		if doc != nil {
 			ds = doc.Diagnostics
 		} else {
-			ds = Diagnostics{{Severity: SeverityError, Code: "unreadable"}}
+			if err == nil {
+				t.Errorf("%s: no document and no error", rel)
+			}
+			ds = Diagnostics{{Severity: SeverityError, Code: "unreadable", Pos: Position{File: rel, Line: 1, Column: 1}}}
 		}
 		codes := map[string]bool{}
 		for _, d := range ds {
@@ -150,6 +160,11 @@ func TestCorpusSweep(t *testing.T) {
 				codes[d.Code] = true
 			} else {
 				warnCodes[d.Code]++
+			}
+			// Every diagnostic names its reason and its place (D2).
+			if d.Code == "" || d.Pos.Line == 0 {
+				unnamed++
+				t.Errorf("%s: diagnostic without a code or a position: %s", rel, d)
 			}
 		}
 		switch {
@@ -167,7 +182,6 @@ func TestCorpusSweep(t *testing.T) {
 			clean++
 			r.clean = true
 		}
-		rel, _ := filepath.Rel(corpus, p)
 		results[rel] = r
 	}
 	t.Logf("corpus sweep: %d documents in %v", len(files), time.Since(start).Round(time.Millisecond))
@@ -184,8 +198,8 @@ func TestCorpusSweep(t *testing.T) {
 		}
 	}
 	t.Logf("jentic-public-apis (WithBaseURL): %d documents, %d loaded; rejected: %v", jn, jok, jreasons)
-	t.Logf("| documents | loaded clean | loaded with warnings | rejected |")
-	t.Logf("| %d | %d | %d | %d |", len(files), clean, warned, rejected)
+	t.Logf("| documents | loaded clean | loaded with warnings | rejected | panics | diagnostics without code or position |")
+	t.Logf("| %d | %d | %d | %d | %d | %d |", len(files), clean, warned, rejected, panics, unnamed)
 	t.Logf("rejections by reason (a document may count under several):")
 	for _, k := range sortedKeys(reasons) {
 		t.Logf("  %-28s %d", k, reasons[k])
@@ -237,4 +251,18 @@ func TestCorpusSweep(t *testing.T) {
 	for _, k := range sortedKeys(byReason) {
 		t.Logf("  %-40s %d", k, byReason[k])
 	}
+}
+
+// sweepLoad loads one corpus document, turning a panic into a report so
+// that one bad document does not hide the rest of the sweep.
+func sweepLoad(p string, opts []Option) (doc *Document, panicked string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			panicked = fmt.Sprintf("%v\n%s", v, debug.Stack())
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	doc, err = Load(ctx, p, opts...)
+	return doc, "", err
 }

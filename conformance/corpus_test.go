@@ -1,13 +1,16 @@
 // Package conformance runs weft against Arazzo test suites written by
-// others: the Jentic runner fixtures, the JaredCE and usearazzo corpora and a
-// load-and-validate sweep of the whole corpus. The tests read the corpus from
-// ../shared/corpus (next to the module root) and skip when it is absent; no
-// corpus file is copied into this repository.
+// others: the Jentic runner fixtures and the JaredCE and usearazzo corpora.
+// The tests read the corpus from ../shared/corpus (next to the module root)
+// and skip when it is absent; no corpus file is copied into this repository. The load-and-validate sweep of
+// the whole corpus is arazzo.TestCorpusSweep.
 package conformance
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -162,4 +165,52 @@ func (t *tally) log(tb testing.TB, suite string) {
 	for _, r := range t.reasons {
 		tb.Logf("  - %s", strings.TrimSpace(r))
 	}
+}
+
+// manifestTransport serves the absolute source URLs that the corpus
+// manifests map to local files and answers 404 for everything else, so the
+// sweep never touches the network (the corpus load-and-validate sweep itself is arazzo.TestCorpusSweep).
+type manifestTransport map[string]string
+
+func (m manifestTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp := &http.Response{Request: req, Header: http.Header{}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		StatusCode: 404, Status: "404 Not Found", Body: http.NoBody}
+	if p, ok := m[req.URL.String()]; ok {
+		if data, err := os.ReadFile(p); err == nil {
+			resp.StatusCode, resp.Status = 200, "200 OK"
+			resp.ContentLength = int64(len(data))
+			resp.Body = io.NopCloser(bytes.NewReader(data))
+		}
+	}
+	return resp, nil
+}
+
+func corpusTransport(corpus string) manifestTransport {
+	m := manifestTransport{}
+	filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != "_manifest.json" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		var man struct {
+			Docs []struct {
+				Sources []struct{ URL, Local string }
+			}
+		}
+		if json.Unmarshal(data, &man) != nil {
+			return nil
+		}
+		for _, doc := range man.Docs {
+			for _, s := range doc.Sources {
+				if s.Local != "" && (strings.HasPrefix(s.URL, "http://") || strings.HasPrefix(s.URL, "https://")) {
+					m[s.URL] = filepath.Join(filepath.Dir(p), s.Local)
+				}
+			}
+		}
+		return nil
+	})
+	return m
 }

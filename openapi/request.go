@@ -40,6 +40,10 @@ type Request struct {
 	Body []byte
 	// Secrets are credential values applied to the request, for masking.
 	Secrets []string
+	// Credentials says where security put credentials on the request (a
+	// header, a query parameter, a cookie), so that a redirect can strip
+	// them and a trace can mask them by position.
+	Credentials []Placement
 	// PathParams and QueryParams hold the serialized values per name for
 	// $request.path and $request.query (headers: HTTP.Header).
 	PathParams  map[string]string
@@ -273,11 +277,11 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	if opts.Auth != nil && req.Header.Get("Authorization") == "" {
 		// An explicit Authorization header parameter means the step handles
 		// authentication itself.
-		secrets, err := opts.Auth.Apply(ctx, op, req, opts.Source)
+		secrets, placed, err := opts.Auth.apply(ctx, op, req, opts.Source)
 		if err != nil {
 			return nil, err
 		}
-		out.Secrets = secrets
+		out.Secrets, out.Credentials = secrets, placed
 	}
 	return out, nil
 }

@@ -72,13 +72,28 @@ func (a *Authorizer) Invalidate(source string) {
 	}
 }
 
+// Placement is where a credential was put on a request.
+type Placement struct {
+	// In is "header", "query" or "cookie".
+	In string
+	// Name is the header, query parameter or cookie name (canonical for
+	// headers).
+	Name string
+}
+
 // Apply applies the operation's security (else the document's) to req: the
 // first requirement whose every scheme has credentials (decisions H3). It
 // returns the secret values it put on the request, for masking. When no
 // requirement can be satisfied the request is left unauthenticated.
 func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, error) {
+	s, _, err := a.apply(ctx, op, req, source)
+	return s, err
+}
+
+// apply is Apply that also says where each credential was placed.
+func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, []Placement, error) {
 	if a == nil || a.Credentials == nil || op == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	d := op.Description
 	type applied struct {
@@ -100,7 +115,7 @@ func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request
 			}
 			cred, ok, err := a.Credentials.Credential(ctx, source, sc)
 			if err != nil {
-				return nil, fmt.Errorf("openapi: credentials for %s/%s: %w", source, sc.Name, err)
+				return nil, nil, fmt.Errorf("openapi: credentials for %s/%s: %w", source, sc.Name, err)
 			}
 			if !ok || !usable(sc, cred) {
 				plan = nil
@@ -112,11 +127,13 @@ func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request
 			continue
 		}
 		var secrets []string
+		placed := make([]Placement, 0, len(plan))
 		for i, p := range plan {
 			s, err := a.applyOne(ctx, req, source, p.sc, p.cred, p.req.Scopes)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
+			placed = append(placed, placement(p.sc))
 			if i == 0 {
 				// The common single-scheme case returns applyOne's slice as is.
 				secrets = s
@@ -124,9 +141,24 @@ func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request
 			}
 			secrets = append(secrets[:len(secrets):len(secrets)], s...)
 		}
-		return secrets, nil
+		return secrets, placed, nil
 	}
-	return nil, nil
+	return nil, nil, nil
+}
+
+// placement says where applyOne puts the credential of sc.
+func placement(sc *SecurityScheme) Placement {
+	if sc.Type == "apiKey" {
+		switch sc.In {
+		case "header":
+			return Placement{In: "header", Name: http.CanonicalHeaderKey(sc.ParamName)}
+		case "query":
+			return Placement{In: "query", Name: sc.ParamName}
+		case "cookie":
+			return Placement{In: "cookie", Name: sc.ParamName}
+		}
+	}
+	return Placement{In: "header", Name: "Authorization"}
 }
 
 func usable(sc *SecurityScheme, c Credential) bool {

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -66,6 +67,12 @@ func (op *Operation) bind(ctx context.Context) (*binding, error) {
 			}
 		}()
 		route, kerr := op.loadKin(ctx)
+		if fatal(kerr) {
+			// The description itself is at fault: the node tree would
+			// meet the same problem.
+			op.bindErr = fmt.Errorf("openapi: %s: %w", op, kerr)
+			return
+		}
 		if kerr == nil {
 			op.bound, op.bindErr = op.bindKin(ctx, route)
 			if op.bindErr == nil {
@@ -86,6 +93,12 @@ func (op *Operation) bind(ctx context.Context) (*binding, error) {
 		}
 	})
 	return op.bound, op.bindErr
+}
+
+// fatal reports errors that no fallback may hide: a document budget
+// reached or a $ref cycle.
+func fatal(err error) bool {
+	return err != nil && (isLimit(err) || errors.As(err, new(*RefCycleError)))
 }
 
 // Parameters returns the parameters declared for the operation (path-item

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
@@ -17,12 +18,21 @@ type jp struct {
 	line  int // 1-based line of data[i]
 	ls    int // offset where the current line starts
 	depth int
+	file  string // names the document in limit errors
 }
 
 var errJSONSyntax = errors.New("invalid JSON")
 
 func (p *jp) errf(format string, args ...any) error {
 	return fmt.Errorf("JSON line %d column %d: %s", p.line, p.i-p.ls+1, fmt.Sprintf(format, args...))
+}
+
+// deeper enters a container at p.i, failing past MaxNestingDepth.
+func (p *jp) deeper() error {
+	if p.depth++; p.depth > yamlbudget.MaxNestingDepth {
+		return yamlbudget.Depth(p.file, p.line, p.i-p.ls+1)
+	}
+	return nil
 }
 
 func (p *jp) ws() {
@@ -49,8 +59,8 @@ func (p *jp) value() (*yaml.Node, error) {
 	n := &yaml.Node{Line: p.line, Column: p.i - p.ls + 1}
 	switch c := p.data[p.i]; {
 	case c == '{':
-		if p.depth++; p.depth > 10000 {
-			return nil, p.errf("nested too deeply")
+		if err := p.deeper(); err != nil {
+			return nil, err
 		}
 		n.Kind, n.Tag = yaml.MappingNode, "!!map"
 		p.i++
@@ -79,8 +89,8 @@ func (p *jp) value() (*yaml.Node, error) {
 		}
 		p.depth--
 	case c == '[':
-		if p.depth++; p.depth > 10000 {
-			return nil, p.errf("nested too deeply")
+		if err := p.deeper(); err != nil {
+			return nil, err
 		}
 		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
 		p.i++
@@ -230,7 +240,9 @@ func (p *jp) skip() (start, end int, err error) {
 			}
 			continue
 		case '{', '[':
-			depth++
+			if depth++; p.depth+depth > yamlbudget.MaxNestingDepth {
+				return 0, 0, yamlbudget.Depth(p.file, p.line, p.i-p.ls+1)
+			}
 		case '}', ']':
 			depth--
 			if depth < 0 {
@@ -258,12 +270,13 @@ func (p *jp) skip() (start, end int, err error) {
 	return 0, 0, p.errf("unexpected end of input")
 }
 
-// parseJSON parses a whole JSON document. When lazy is non-nil and the
+// parseJSON parses a whole JSON document (nesting at most MaxNestingDepth
+// levels, else a *LimitError naming file). When lazy is non-nil and the
 // document is an object, the values of keys that are not eager (and of
 // components other than securitySchemes) are skipped and registered as lazy
 // sections instead.
-func parseJSON(data []byte, lazy map[*yaml.Node]*lazySection) (*yaml.Node, error) {
-	p := &jp{data: data, line: 1}
+func parseJSON(data []byte, lazy map[*yaml.Node]*lazySection, file string) (*yaml.Node, error) {
+	p := &jp{data: data, line: 1, file: file}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.i, p.ls = 3, 3
 	}
@@ -332,8 +345,8 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 }
 
 // parseJSONSection parses a lazily skipped JSON value, keeping positions.
-func parseJSONSection(ls *lazySection) (*yaml.Node, error) {
-	p := &jp{data: ls.data, line: ls.line, ls: -(ls.col - 1)}
+func parseJSONSection(ls *lazySection, file string) (*yaml.Node, error) {
+	p := &jp{data: ls.data, line: ls.line, ls: -(ls.col - 1), file: file}
 	n, err := p.value()
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
@@ -41,7 +42,7 @@ func (op *Operation) loadKin(ctx context.Context) (route *routers.Route, err err
 		}
 	}()
 	d := op.Description
-	m := &minimal{d: d, out: map[string]any{}, done: map[string]bool{}}
+	m := &minimal{ctx: ctx, d: d, out: map[string]any{}, done: map[string]bool{}}
 	if err := m.build(op); err != nil {
 		return nil, err
 	}
@@ -131,10 +132,26 @@ type extData struct {
 
 // minimal assembles an operation's minimal document as Go values.
 type minimal struct {
+	ctx  context.Context
 	d    *Description
 	out  map[string]any
 	done map[string]bool // container pointers already copied
 	op   *Operation
+	// err is the first budget or $ref cycle error met; the operation
+	// cannot be bound (no node-tree fallback hides it).
+	err error
+}
+
+// value converts n with nodeValue, keeping the first error in m.err.
+func (m *minimal) value(n *yaml.Node) any {
+	v, err := nodeValue(n, 0)
+	if le := (*LimitError)(nil); errors.As(err, &le) && le.File == "" {
+		le.File = m.d.budget.File
+	}
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	return v
 }
 
 func (m *minimal) build(op *Operation) error {
@@ -144,14 +161,14 @@ func (m *minimal) build(op *Operation) error {
 		m.out["swagger"] = d.Version
 		for _, k := range []string{"host", "basePath", "schemes", "consumes", "produces", "security"} {
 			if v := mapGet(root, k); v != nil {
-				m.out[k] = nodeValue(v, 0)
+				m.out[k] = m.value(v)
 			}
 		}
 	} else {
 		m.out["openapi"] = d.Version
 		for _, k := range []string{"servers", "security"} {
 			if v := mapGet(root, k); v != nil {
-				m.out[k] = nodeValue(v, 0)
+				m.out[k] = m.value(v)
 			}
 		}
 	}
@@ -166,11 +183,11 @@ func (m *minimal) build(op *Operation) error {
 	} else {
 		for _, k := range []string{"parameters", "servers"} {
 			if v := mapGet(op.pathItem, k); v != nil {
-				item[k] = nodeValue(v, 0)
+				item[k] = m.value(v)
 				m.walk(v, 0)
 			}
 		}
-		ov := nodeValue(op.node, 0)
+		ov := m.value(op.node)
 		if om, ok := ov.(map[string]any); ok {
 			// Ill-typed informative fields would make kin-openapi reject the
 			// whole operation.
@@ -184,7 +201,7 @@ func (m *minimal) build(op *Operation) error {
 		m.walk(op.node, 0)
 	}
 	m.out["paths"] = mergeMap(m.out["paths"], map[string]any{op.Path: item})
-	return nil
+	return m.err
 }
 
 // informative reports whether v is a string (list is false) or a list of
@@ -209,10 +226,11 @@ func informative(v any, list bool) bool {
 	return true
 }
 
-// walk copies the targets of the local $refs found under n.
+// walk copies the targets of the local $refs found under n, and reports
+// (m.err) a local $ref that starts a cycle of $ref objects.
 func (m *minimal) walk(n *yaml.Node, depth int) {
 	n = deref(n)
-	if depth > 512 {
+	if depth > yamlbudget.MaxNestingDepth || m.err != nil {
 		return
 	}
 	switch n.Kind {
@@ -220,6 +238,13 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := deref(n.Content[i+1])
 			if n.Content[i].Value == "$ref" && v.Kind == yaml.ScalarNode {
+				if strings.HasPrefix(v.Value, "#") {
+					if _, _, err := m.d.refChain(m.ctx, m.d.self(), n, true, true); err != nil && m.err == nil {
+						if isLimit(err) || errors.As(err, new(*RefCycleError)) {
+							m.err = err
+						}
+					}
+				}
 				m.ref(v.Value)
 				continue
 			}
@@ -270,11 +295,14 @@ func (m *minimal) ref(r string) {
 		return
 	}
 	m.done[key] = true
-	target, ok := m.d.pointer(m.d.root, key)
-	if !ok {
+	target, err := m.d.lookup(m.d.root, key)
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	if target == nil {
 		return // kin-openapi reports the dangling $ref
 	}
-	v := nodeValue(target, 0)
+	v := m.value(target)
 	var tree any = v
 	for i := len(toks) - 1; i >= 0; i-- {
 		tree = map[string]any{toks[i]: tree}
@@ -585,38 +613,49 @@ func kinSecurity(reqs openapi3.SecurityRequirements) []SecurityRequirement {
 }
 
 // nodeValue converts a YAML node to a JSON-like Go value (numbers as
-// json.Number).
-func nodeValue(n *yaml.Node, depth int) any {
-	n = deref(n)
-	if depth > 200 {
-		return nil
+// json.Number). Every tree of a description was checked against the
+// document budget when it was decoded (yamlbudget.Budget.Check), so the
+// aliases it follows expand to at most MaxAliasNodes nodes; nesting deeper
+// than MaxNestingDepth is a *LimitError here too, never a silent cut.
+func nodeValue(n *yaml.Node, depth int) (any, error) {
+	if depth > yamlbudget.MaxNestingDepth {
+		return nil, yamlbudget.Depth("", n.Line, n.Column)
 	}
+	n = deref(n)
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			m[n.Content[i].Value] = nodeValue(n.Content[i+1], depth+1)
+			v, err := nodeValue(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[i].Value] = v
 		}
-		return m
+		return m, nil
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
 		for _, e := range n.Content {
-			l = append(l, nodeValue(e, depth+1))
+			v, err := nodeValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
 		}
-		return l
+		return l, nil
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
 		case "!!int", "!!float":
 			if _, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil && json.Valid([]byte(n.Value)) {
-				return json.Number(n.Value)
+				return json.Number(n.Value), nil
 			}
-			return n.Value
+			return n.Value, nil
 		case "!!bool":
-			return strings.EqualFold(n.Value, "true")
+			return strings.EqualFold(n.Value, "true"), nil
 		case "!!null":
-			return nil
+			return nil, nil
 		}
-		return n.Value
+		return n.Value, nil
 	}
-	return nil
+	return nil, nil
 }

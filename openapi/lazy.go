@@ -3,8 +3,10 @@ package openapi
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sync"
 
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
@@ -25,6 +27,7 @@ type lazySection struct {
 	json      bool
 	line, col int
 	path      []string
+	anchors   bool // the text may define a YAML anchor
 	once      sync.Once
 	node      *yaml.Node
 	err       error
@@ -142,7 +145,8 @@ func splitYAML(data []byte) (root *yaml.Node, lazy map[*yaml.Node]*lazySection, 
 			root.Content = append(root.Content, keyNode, v)
 		default:
 			ph := &yaml.Node{}
-			lazy[ph] = &lazySection{data: text(c.first, c.end), path: []string{c.key}}
+			t := text(c.first, c.end)
+			lazy[ph] = &lazySection{data: t, path: []string{c.key}, anchors: mayAnchor(t)}
 			root.Content = append(root.Content, keyNode, ph)
 		}
 	}
@@ -214,7 +218,8 @@ func splitComponents(data []byte, lines []line, first, end int, text func(int, i
 			continue
 		}
 		ph := &yaml.Node{}
-		lazy[ph] = &lazySection{data: text(s.first, s.end), path: []string{"components", s.key}}
+		t := text(s.first, s.end)
+		lazy[ph] = &lazySection{data: t, path: []string{"components", s.key}, anchors: mayAnchor(t)}
 		node.Content = append(node.Content,
 			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s.key, Line: s.first + 1, Column: indent + 1}, ph)
 	}
@@ -240,7 +245,31 @@ func simpleKey(s []byte) (string, bool) {
 	return "", false
 }
 
+// anchorRE matches what may start a YAML anchor ("&name" after a blank or
+// a flow indicator). It errs on the side of yes: "&" in prose rarely
+// follows a blank directly, and a false match only costs an early decode.
+var anchorRE = regexp.MustCompile(`(?:^|[ \t\[{,])&[^ \t\r\n,\[\]{}]`)
+
+func mayAnchor(text []byte) bool {
+	return bytes.IndexByte(text, '&') >= 0 && anchorRE.Match(text)
+}
+
+// checkAnchoredSections decodes the lazy YAML sections that may define
+// anchors, so that their alias expansion is charged to the document's budget
+// by Parse.
+func (d *Description) checkAnchoredSections() error {
+	for ph, ls := range d.lazy {
+		if ls.anchors {
+			if _, err := d.section(ph); isLimit(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // section returns the decoded node for a lazy placeholder (or n itself).
+// The decoded tree is charged to the description's budget.
 func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 	if d.lazy == nil {
 		return n, nil
@@ -251,19 +280,27 @@ func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 	}
 	ls.once.Do(func() {
 		if ls.json {
-			ls.node, ls.err = parseJSONSection(ls)
+			ls.node, ls.err = parseJSONSection(ls, d.budget.File)
 			return
 		}
 		var doc yaml.Node
 		err := yaml.Unmarshal(ls.data, &doc)
 		if err == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode && len(doc.Content[0].Content) == 2 {
+			if err := d.budget.Check(&doc); err != nil {
+				ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, err)
+				return
+			}
 			ls.node = doc.Content[0].Content[1]
+			return
+		}
+		if err = yamlbudget.FromYAML(err, d.budget.File); isLimit(err) {
+			ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, err)
 			return
 		}
 		// e.g. an alias to an anchor of another section: decode everything.
 		full, ferr := d.fullRoot()
 		if ferr != nil {
-			ls.err = fmt.Errorf("openapi: decoding %v: %v", ls.path, ferr)
+			ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, ferr)
 			return
 		}
 		v := full
@@ -279,22 +316,11 @@ func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 	return ls.node, ls.err
 }
 
+// fullRoot decodes the whole document (once), checked against a budget of
+// its own: the sections decoded before are the same text.
 func (d *Description) fullRoot() (*yaml.Node, error) {
 	d.fullOnce.Do(func() {
-		if n, err := parseJSON(d.data, nil); err == nil {
-			d.full = n
-			return
-		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(d.data, &doc); err != nil {
-			d.fullErr = err
-			return
-		}
-		if len(doc.Content) == 0 {
-			d.fullErr = fmt.Errorf("empty document")
-			return
-		}
-		d.full = doc.Content[0]
+		d.full, d.fullErr = decodeNode(d.data, &yamlbudget.Budget{File: d.budget.File})
 	})
 	return d.full, d.fullErr
 }
@@ -302,12 +328,24 @@ func (d *Description) fullRoot() (*yaml.Node, error) {
 // pointer walks an RFC 6901 pointer in a document of this description,
 // decoding lazy sections on the way.
 func (d *Description) pointer(root *yaml.Node, p string) (*yaml.Node, bool) {
+	n, err := d.lookup(root, p)
+	return n, err == nil && n != nil
+}
+
+// lookup is pointer with the reason: nil, nil when the target does not
+// exist; an error when a lazy section on the way cannot be decoded (a
+// *LimitError among others).
+func (d *Description) lookup(root *yaml.Node, p string) (*yaml.Node, error) {
 	if root != d.root || d.lazy == nil {
-		return pointerGet(root, p)
+		n, ok := pointerGet(root, p)
+		if !ok {
+			return nil, nil
+		}
+		return n, nil
 	}
 	toks, err := splitPointer(p)
 	if err != nil {
-		return nil, false
+		return nil, nil
 	}
 	n := root
 	for _, t := range toks {
@@ -322,21 +360,21 @@ func (d *Description) pointer(root *yaml.Node, p string) (*yaml.Node, bool) {
 				}
 			}
 			if child == nil {
-				return nil, false
+				return nil, nil
 			}
 			if child, err = d.section(child); err != nil {
-				return nil, false
+				return nil, err
 			}
 			n = child
 		case yaml.SequenceNode:
 			i, ok := atoi(t)
 			if !ok || i >= len(n.Content) {
-				return nil, false
+				return nil, nil
 			}
 			n = n.Content[i]
 		default:
-			return nil, false
+			return nil, nil
 		}
 	}
-	return deref(n), true
+	return deref(n), nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
@@ -63,6 +64,9 @@ type Description struct {
 	byNorm map[string][]*Operation
 
 	opts ParseOptions
+	// budget is the document's alias budget: the tree Parse decodes and
+	// every lazy section decoded later draw on it.
+	budget *yamlbudget.Budget
 
 	extMu   sync.Mutex
 	extDocs map[string]*extDoc // node-tree fallback binding
@@ -143,6 +147,16 @@ type Operation struct {
 	bindErr  error
 }
 
+// LimitError reports that a description reached one of the document
+// budgets: Limit is "MaxAliasNodes" (YAML aliases may add at most 10,000
+// nodes to a document, counted over every alias, expanded) or
+// "MaxNestingDepth" (objects and arrays nest at most 1,000 levels, aliases
+// expanded), and File, Line and Column say where. Parse returns it for the
+// parts it decodes; binding an operation (Parameters, BuildRequest, ...)
+// returns it for the lazily decoded parts the operation reaches. The arazzo
+// decoder applies the same budgets to Arazzo documents.
+type LimitError = yamlbudget.LimitError
+
 // ErrNotOpenAPI reports a document that is neither OpenAPI 3.x nor Swagger 2.0.
 var ErrNotOpenAPI = errors.New("openapi: not an OpenAPI 3.x or Swagger 2.0 document")
 
@@ -165,29 +179,43 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	budget := &yamlbudget.Budget{File: locString(location)}
+	fail := func(err error) error { return fmt.Errorf("openapi: parse %s: %w", locString(location), err) }
 	root, lazy, ok := splitYAML(data)
+	if ok {
+		ok = budget.Check(root) == nil // else decoded whole below, and reported
+	}
 	if !ok && len(data) >= minLazySize {
 		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
 			lazy = map[*yaml.Node]*lazySection{}
 			var err error
-			root, err = parseJSON(data, lazy)
+			root, err = parseJSON(data, lazy, budget.File)
+			if isLimit(err) {
+				return nil, fail(err)
+			}
 			ok = err == nil
 		}
 	}
 	if !ok || noLazy {
 		lazy = nil
 		var err error
-		if root, err = decodeNode(data); err != nil {
-			return nil, fmt.Errorf("openapi: parse %s: %w", locString(location), err)
+		budget = &yamlbudget.Budget{File: budget.File}
+		if root, err = decodeNode(data, budget); err != nil {
+			return nil, fail(err)
 		}
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%w (%s: top level is not an object)", ErrNotOpenAPI, locString(location))
 	}
-	d = &Description{URL: location, root: root, opts: opts, data: data, lazy: lazy,
+	d = &Description{URL: location, root: root, opts: opts, data: data, lazy: lazy, budget: budget,
 		byID: map[string][]*Operation{}, byFold: map[string][]*Operation{},
 		byPath: map[string]*Operation{}, byNorm: map[string][]*Operation{},
 		SecuritySchemes: map[string]*SecurityScheme{}}
+	// Lazy YAML sections that may hold anchors are decoded now, so that an
+	// alias bomb anywhere is reported by Parse, not by the first binding.
+	if err := d.checkAnchoredSections(); err != nil {
+		return nil, fail(err)
+	}
 	if v := mapGet(root, "openapi"); v != nil && v.Kind == yaml.ScalarNode {
 		d.Version = v.Value
 	} else if v := mapGet(root, "swagger"); v != nil && v.Kind == yaml.ScalarNode {
@@ -200,10 +228,13 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 		d.Servers = swaggerServers(root, location)
 		d.consumes = stringList(mapGet(root, "consumes"))
 		d.produces = stringList(mapGet(root, "produces"))
-		d.parseSchemes(mapGet(root, "securityDefinitions"))
+		err = d.parseSchemes(ctx, mapGet(root, "securityDefinitions"))
 	} else {
 		d.Servers = parseServers(mapGet(root, "servers"))
-		d.parseSchemes(mapGet(mapGet(root, "components"), "securitySchemes"))
+		err = d.parseSchemes(ctx, mapGet(mapGet(root, "components"), "securitySchemes"))
+	}
+	if err != nil {
+		return nil, fail(err)
 	}
 	if sec := mapGet(root, "security"); sec != nil {
 		d.Security = parseSecurity(sec)
@@ -227,7 +258,11 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 				// Path item $ref: local refs resolve now; external ones when
 				// an operation is needed (we cannot index them without I/O).
 				if strings.HasPrefix(r, "#") {
-					if n, ok := d.pointer(root, r[1:]); ok {
+					n, _, err := d.refChain(ctx, d.self(), item, false, true)
+					if fatal(err) {
+						return nil, fail(err)
+					}
+					if err == nil {
 						item = n
 					}
 				} else if opts.Read != nil {
@@ -465,25 +500,39 @@ func locString(u *url.URL) string {
 
 // --- node helpers ---
 
-// decodeNode parses YAML or JSON into a document's root node.
-func decodeNode(data []byte) (*yaml.Node, error) {
+// decodeNode parses YAML or JSON into a document's root node, within the
+// document budget b (a *LimitError when reached).
+func decodeNode(data []byte, b *yamlbudget.Budget) (*yaml.Node, error) {
 	t := bytes.TrimLeft(data, " \t\r\n")
 	isJSON := len(t) > 0 && (t[0] == '{' || t[0] == '[')
 	if isJSON {
 		// JSON is decoded by encoding/json (faster than yaml.v3, and it
 		// accepts tabs); yaml.v3 is the fallback for JSON-like YAML.
-		if n, err := parseJSON(data, nil); err == nil {
+		n, err := parseJSON(data, nil, b.File)
+		if err == nil {
 			return n, nil
+		}
+		if isLimit(err) {
+			return nil, err // yaml.v3 would only say it without a position
 		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, yamlbudget.FromYAML(err, b.File)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("empty document")
 	}
+	if err := b.Check(&doc); err != nil {
+		return nil, err
+	}
 	return deref(doc.Content[0]), nil
+}
+
+// isLimit reports whether err is (or wraps) a *LimitError.
+func isLimit(err error) bool {
+	var le *LimitError
+	return errors.As(err, &le)
 }
 
 // deref follows YAML aliases.
@@ -670,15 +719,21 @@ func swaggerServers(root *yaml.Node, loc *url.URL) []Server {
 	return out
 }
 
-func (d *Description) parseSchemes(n *yaml.Node) {
+// parseSchemes reads the security schemes; a scheme that is a $ref cycle
+// is an error.
+func (d *Description) parseSchemes(ctx context.Context, n *yaml.Node) error {
 	if n == nil || n.Kind != yaml.MappingNode {
-		return
+		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name := n.Content[i].Value
 		s := deref(n.Content[i+1])
 		if r := refOf(s); strings.HasPrefix(r, "#") {
-			if t, ok := d.pointer(d.root, r[1:]); ok {
+			t, _, err := d.refChain(ctx, d.self(), s, false, true)
+			if fatal(err) {
+				return err
+			}
+			if err == nil {
 				s = t
 			}
 		}
@@ -707,6 +762,7 @@ func (d *Description) parseSchemes(n *yaml.Node) {
 		}
 		d.SecuritySchemes[name] = sc
 	}
+	return nil
 }
 
 func parseSecurity(n *yaml.Node) []SecurityRequirement {

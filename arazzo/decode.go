@@ -8,67 +8,36 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
-// maxNodes caps the number of YAML nodes converted to plain values for one
-// document (alias expansion included), so that "billion laughs" inputs
-// cannot exhaust memory.
-const maxNodes = 1_000_000
-
-// expandedSize counts the nodes of n with aliases expanded, stopping at
-// limit; alias cycles count as limit.
-func expandedSize(n *yaml.Node, limit int) int {
-	memo := map[*yaml.Node]int{}
-	var size func(n *yaml.Node, depth int) int
-	size = func(n *yaml.Node, depth int) int {
-		if n == nil {
-			return 0
-		}
-		if depth > 10000 {
-			return limit
-		}
-		if v, ok := memo[n]; ok {
-			if v < 0 {
-				return limit // cycle
-			}
-			return v
-		}
-		memo[n] = -1
-		total := 1
-		if n.Kind == yaml.AliasNode {
-			total += size(n.Alias, depth+1)
-		}
-		for _, c := range n.Content {
-			total += size(c, depth+1)
-			if total >= limit {
-				total = limit
-				break
-			}
-		}
-		memo[n] = total
-		return total
+// checkBudget applies the document budget (yamlbudget: MaxAliasNodes,
+// MaxNestingDepth, shared with OpenAPI descriptions) to the tree at root; a
+// reached limit is a "too-large" diagnostic at the node where it was
+// reached.
+func checkBudget(root *yaml.Node, file string) Diagnostics {
+	err := (&yamlbudget.Budget{File: file}).Check(root)
+	if err == nil {
+		return nil
 	}
-	return size(n, 0)
+	return Diagnostics{limitDiagnostic(err, file, root)}
 }
 
-// maxAliasNodes caps how many nodes alias expansion may add to a document.
-const maxAliasNodes = 10_000
-
-// literalSize counts the nodes of n as written, without following aliases.
-func literalSize(n *yaml.Node) int {
-	if n == nil {
-		return 0
+// limitDiagnostic reports a *yamlbudget.LimitError (positioned at n when it
+// has no position of its own).
+func limitDiagnostic(err error, file string, n *yaml.Node) Diagnostic {
+	pos := Position{File: file, Line: 1, Column: 1}
+	if n != nil {
+		pos.Line, pos.Column = n.Line, n.Column
 	}
-	total := 1
-	for _, c := range n.Content {
-		total += literalSize(c)
+	var le *yamlbudget.LimitError
+	if errors.As(err, &le) && le.Line > 0 {
+		pos.Line, pos.Column = le.Line, le.Column
 	}
-	return total
+	return Diagnostic{Severity: SeverityError, Pos: pos, Code: "too-large", Message: "document too large: " + err.Error(),
+		Hint: "avoid recursive or deeply nested YAML aliases and deep nesting"}
 }
-
-// errTooLarge is returned when a value expands past maxNodes.
-var errTooLarge = errors.New("document expands to too many nodes (alias expansion?)")
 
 // decoder turns a yaml.v3 node tree into the model. It records the 1.1-only
 // fields it met so that schema validation can skip them.
@@ -79,8 +48,6 @@ type decoder struct {
 	// skip holds mapping value nodes the schema validator must not see
 	// (1.1-only fields, handled here).
 	skip map[*yaml.Node]bool
-	// budget counts nodes converted by plain().
-	budget int
 }
 
 // parseYAML parses data (YAML or JSON) into its root mapping node.
@@ -88,6 +55,9 @@ func parseYAML(data []byte, file string) (*yaml.Node, Diagnostics) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
+		if lerr := yamlbudget.FromYAML(err, file, data); lerr != err {
+			return nil, Diagnostics{limitDiagnostic(lerr, file, nil)}
+		}
 		line := 0
 		msg := err.Error()
 		// yaml.v3 errors read "yaml: line N: message".
@@ -232,9 +202,10 @@ func (d *decoder) plain(n *yaml.Node) (any, error) {
 }
 
 func (d *decoder) plainDepth(n *yaml.Node, depth int) (any, error) {
-	d.budget++
-	if d.budget > maxNodes || depth > 10000 {
-		return nil, errTooLarge
+	if depth > yamlbudget.MaxNestingDepth {
+		// checkBudget has measured the tree: only a tree it did not see
+		// gets here.
+		return nil, yamlbudget.Depth(d.file, n.Line, n.Column)
 	}
 	n = deref(n)
 	if n == nil {

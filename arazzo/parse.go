@@ -1,7 +1,6 @@
 package arazzo
 
 import (
-	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -32,14 +31,10 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 		return nil, nil, diags
 	}
 	d := &decoder{file: file, skip: map[*yaml.Node]bool{}}
-	// Aliases may add at most maxAliasNodes nodes to what the document
-	// spells out: real documents rarely use them, and a small document
-	// that expands to a million nodes costs seconds to walk.
-	limit := min(literalSize(root)+maxAliasNodes, maxNodes)
-	if expandedSize(root, limit) >= limit {
-		return nil, nil, Diagnostics{{Severity: SeverityError, Pos: d.pos(root), Code: "too-large",
-			Message: fmt.Sprintf("document expands to more than %d nodes (aliases included)", limit),
-			Hint:    "avoid recursive or deeply nested YAML aliases"}}
+	// Aliases may add at most yamlbudget.MaxAliasNodes nodes to what the
+	// document spells out, and values nest at most MaxNestingDepth levels.
+	if diags := checkBudget(root, file); diags != nil {
+		return nil, nil, diags
 	}
 	for _, p := range pairs(root) {
 		switch p.key {
@@ -57,7 +52,7 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 	doc := d.decodeDocument(root)
 	value, err := d.plain(root)
 	if err != nil {
-		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: d.pos(root), Message: err.Error(), Code: "too-large"})
+		d.diags = append(d.diags, limitDiagnostic(err, file, root))
 	} else {
 		d.validateSchema(root, value)
 	}

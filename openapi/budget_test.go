@@ -134,11 +134,11 @@ func TestDeepNestingRefused(t *testing.T) {
 		return b.String()
 	}
 	cases := map[string]string{
-		"json 100000": `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok","x":` + deepJSON(100000) + `}}}}}}`,
-		"json 2000":   `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","x":` + deepJSON(2000) + `}}}}`,
-		"yaml flow":   "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n",
+		"json 100000":    `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok","x":` + deepJSON(100000) + `}}}}}}`,
+		"json 2000":      `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","x":` + deepJSON(2000) + `}}}}`,
+		"yaml flow":      "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n",
 		"yaml flow 2000": "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x: " + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "\n",
-		"yaml block":  "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x:\n" + block(1500),
+		"yaml block":     "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x:\n" + block(1500),
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {

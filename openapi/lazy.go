@@ -293,7 +293,7 @@ func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 			ls.node = doc.Content[0].Content[1]
 			return
 		}
-		if err = yamlbudget.FromYAML(err, d.budget.File); isLimit(err) {
+		if err = yamlbudget.FromYAML(err, d.budget.File, ls.data); isLimit(err) {
 			ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, err)
 			return
 		}

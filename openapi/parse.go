@@ -518,7 +518,7 @@ func decodeNode(data []byte, b *yamlbudget.Budget) (*yaml.Node, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlbudget.FromYAML(err, b.File)
+		return nil, yamlbudget.FromYAML(err, b.File, data)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("empty document")

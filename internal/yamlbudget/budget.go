@@ -76,9 +76,11 @@ func at(limit string, max int, file string, n *yaml.Node) *LimitError {
 var yamlDepth = regexp.MustCompile(`^yaml: (?:line (\d+): )?.*exceeded max depth of \d+`)
 
 // FromYAML turns yaml.v3's own nesting limit error into a NestingDepth
-// LimitError (yaml.v3 stops at 10,000 levels, before any tree exists);
-// other errors are returned unchanged.
-func FromYAML(err error, file string) error {
+// LimitError (yaml.v3 stops at 10,000 levels, before any tree exists); other
+// errors are returned unchanged. yaml.v3 gives no line for flow (JSON-like)
+// nesting: the position is then where data first nests deeper than
+// MaxNestingDepth.
+func FromYAML(err error, file string, data []byte) error {
 	if err == nil {
 		return nil
 	}
@@ -90,8 +92,38 @@ func FromYAML(err error, file string) error {
 	col := 0
 	if line > 0 {
 		col = 1
+	} else {
+		line, col = flowDepth(data)
 	}
 	return Depth(file, line, col)
+}
+
+// flowDepth returns the line and column where flow brackets outside quoted
+// strings first nest deeper than MaxNestingDepth (0, 0 when they do not).
+func flowDepth(data []byte) (line, col int) {
+	depth, line, ls := 0, 1, 0
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '\n':
+			line, ls = line+1, i+1
+		case '"', '\'':
+			for i++; i < len(data) && data[i] != c && data[i] != '\n'; i++ {
+				if c == '"' && data[i] == '\\' {
+					i++
+				}
+			}
+			if i < len(data) && data[i] == '\n' {
+				line, ls = line+1, i+1
+			}
+		case '[', '{':
+			if depth++; depth > MaxNestingDepth {
+				return line, i - ls + 1
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return 0, 0
 }
 
 // Budget is the alias budget of one document: every tree decoded from the

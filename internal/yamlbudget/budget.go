@@ -77,9 +77,9 @@ var yamlDepth = regexp.MustCompile(`^yaml: (?:line (\d+): )?.*exceeded max depth
 
 // FromYAML turns yaml.v3's own nesting limit error into a NestingDepth
 // LimitError (yaml.v3 stops at 10,000 levels, before any tree exists); other
-// errors are returned unchanged. yaml.v3 gives no line for flow (JSON-like)
-// nesting: the position is then where data first nests deeper than
-// MaxNestingDepth.
+// errors are returned unchanged. The position is where data's flow
+// (JSON-like) brackets first nest deeper than MaxNestingDepth (yaml.v3 gives
+// no line for those), else yaml.v3's line.
 func FromYAML(err error, file string, data []byte) error {
 	if err == nil {
 		return nil
@@ -88,12 +88,10 @@ func FromYAML(err error, file string, data []byte) error {
 	if m == nil {
 		return err
 	}
-	line, _ := strconv.Atoi(m[1])
-	col := 0
-	if line > 0 {
-		col = 1
-	} else {
-		line, col = flowDepth(data)
+	line, col := flowDepth(data)
+	if line == 0 { // block nesting: yaml.v3's line
+		line, _ = strconv.Atoi(m[1])
+		col = min(line, 1)
 	}
 	return Depth(file, line, col)
 }
@@ -134,8 +132,17 @@ type Budget struct {
 	// File names the document in errors.
 	File string
 
-	mu    sync.Mutex
-	added int
+	mu      sync.Mutex
+	added   int
+	deepest int
+}
+
+// Stats returns the nodes alias expansion added so far and the deepest
+// nesting seen, over every tree checked.
+func (b *Budget) Stats() (aliasNodes, depth int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.added, b.deepest
 }
 
 // Check measures the tree at root with aliases expanded: it fails with a
@@ -176,6 +183,7 @@ func (c *checker) walk(n *yaml.Node, depth int) error {
 		if depth+e.depth > MaxNestingDepth {
 			return at(NestingDepth, MaxNestingDepth, c.b.File, n)
 		}
+		c.b.deepest = max(c.b.deepest, depth+e.depth)
 		c.b.added += e.size
 		if c.b.added > MaxAliasNodes {
 			return at(AliasNodes, MaxAliasNodes, c.b.File, n)
@@ -186,6 +194,7 @@ func (c *checker) walk(n *yaml.Node, depth int) error {
 		if depth++; depth > MaxNestingDepth {
 			return at(NestingDepth, MaxNestingDepth, c.b.File, n)
 		}
+		c.b.deepest = max(c.b.deepest, depth)
 	}
 	for _, ch := range n.Content {
 		if err := c.walk(ch, depth); err != nil {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weftflow/weft/internal/yamlbudget"
+	"gopkg.in/yaml.v3"
 )
 
 // laughs returns a YAML "billion laughs" block of levels anchors, each a
@@ -179,4 +182,65 @@ func TestNestingWithinBudget(t *testing.T) {
 	if depth != 300 || s == nil || !s.Type.Is("string") {
 		t.Fatalf("schema depth %d (%v)", depth, s)
 	}
+}
+
+// budgetSeeds are fuzz seeds for the document budget: alias bombs in an
+// operation, deep nesting, $ref cycles, a recursive schema.
+func budgetSeeds() []string {
+	return []string{
+		bombAPI("response", 9),
+		bombAPI("parameter", 4),
+		"openapi: 3.0.0\npaths:\n  /a:\n    get:\n      x: &a [1, *a]\n",
+		`{"openapi":"3.0.0","paths":{"/a":{"get":{"operationId":"a","x":` + deepJSON(1200) + `}}}}`,
+		"openapi: 3.0.0\npaths:\n  /a:\n    get:\n      x: " + strings.Repeat("[", 1200) + strings.Repeat("]", 1200) + "\n",
+		cycleHead + "paths:\n  /a: {$ref: '#/paths/~1a'}\n",
+		cycleHead + "paths:\n  /a:\n    get:\n      parameters: [{$ref: '#/components/parameters/P'}]\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n",
+		cycleHead + "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/N'}}}}}\ncomponents:\n  schemas:\n    N: {type: object, properties: {n: {$ref: '#/components/schemas/N'}}}\n",
+	}
+}
+
+// FuzzNodeValue converts YAML trees the budget accepts: the conversion
+// never panics, never nests past MaxNestingDepth and yields at most the
+// written nodes plus MaxAliasNodes.
+func FuzzNodeValue(f *testing.F) {
+	for _, s := range budgetSeeds() {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte("a: &a {b: 1}\nc: *a\nd: [*a, *a]\n<<: *a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root, err := decodeNode(data, &yamlbudget.Budget{})
+		if err != nil {
+			return
+		}
+		v, err := nodeValue(root, 0)
+		if err != nil {
+			t.Fatalf("nodeValue on a checked tree: %v", err)
+		}
+		if n := countValues(v); n > literalNodes(root)+yamlbudget.MaxAliasNodes {
+			t.Fatalf("%d values from %d written nodes", n, literalNodes(root))
+		}
+	})
+}
+
+func countValues(v any) int {
+	n := 1
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			n += 1 + countValues(e) // key and value
+		}
+	case []any:
+		for _, e := range x {
+			n += countValues(e)
+		}
+	}
+	return n
+}
+
+func literalNodes(n *yaml.Node) int {
+	c := 1
+	for _, ch := range n.Content {
+		c += literalNodes(ch)
+	}
+	return c
 }

@@ -141,7 +141,9 @@ func TestDeepNestingRefused(t *testing.T) {
 		"json 2000":      `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","x":` + deepJSON(2000) + `}}}}`,
 		"yaml flow":      "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n",
 		"yaml flow 2000": "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x: " + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "\n",
-		"yaml block":     "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x:\n" + block(1500),
+		"json lazy section": `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a"}}},"x-pad":"` +
+			strings.Repeat("p", 40<<10) + `","components":{"schemas":{"Deep":` + deepJSON(100000) + `}}}`,
+		"yaml block": "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      x:\n" + block(1050),
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"sort"
 	"sync"
 
 	"github.com/weftflow/weft/internal/yamlbudget"
@@ -21,8 +22,8 @@ import (
 // lazySection is a not-yet-decoded part of the description.
 type lazySection struct {
 	// data is the section's text: for YAML the "key: value" text preceded by
-	// newlines to keep line numbers; for JSON the value, which starts at
-	// line:col.
+	// newlines to keep line numbers (line is its first line); for JSON the
+	// value, which starts at line:col.
 	data      []byte
 	json      bool
 	line, col int
@@ -146,7 +147,7 @@ func splitYAML(data []byte) (root *yaml.Node, lazy map[*yaml.Node]*lazySection, 
 		default:
 			ph := &yaml.Node{}
 			t := text(c.first, c.end)
-			lazy[ph] = &lazySection{data: t, path: []string{c.key}, anchors: mayAnchor(t)}
+			lazy[ph] = &lazySection{data: t, line: c.first + 1, path: []string{c.key}, anchors: mayAnchor(t)}
 			root.Content = append(root.Content, keyNode, ph)
 		}
 	}
@@ -219,7 +220,7 @@ func splitComponents(data []byte, lines []line, first, end int, text func(int, i
 		}
 		ph := &yaml.Node{}
 		t := text(s.first, s.end)
-		lazy[ph] = &lazySection{data: t, path: []string{"components", s.key}, anchors: mayAnchor(t)}
+		lazy[ph] = &lazySection{data: t, line: s.first + 1, path: []string{"components", s.key}, anchors: mayAnchor(t)}
 		node.Content = append(node.Content,
 			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s.key, Line: s.first + 1, Column: indent + 1}, ph)
 	}
@@ -258,11 +259,18 @@ func mayAnchor(text []byte) bool {
 // anchors, so that their alias expansion is charged to the document's budget
 // by Parse.
 func (d *Description) checkAnchoredSections() error {
+	var phs []*yaml.Node
 	for ph, ls := range d.lazy {
 		if ls.anchors {
-			if _, err := d.section(ph); isLimit(err) {
-				return err
-			}
+			phs = append(phs, ph)
+		}
+	}
+	// in document order, so that the same section always reaches the
+	// budget first
+	sort.Slice(phs, func(i, j int) bool { return d.lazy[phs[i]].line < d.lazy[phs[j]].line })
+	for _, ph := range phs {
+		if _, err := d.section(ph); isLimit(err) {
+			return err
 		}
 	}
 	return nil

@@ -78,6 +78,7 @@ func TestAliasBombRefused(t *testing.T) {
 					}
 				})
 				el := time.Since(start)
+				t.Logf("levels %d (%d bytes): %d KB allocated in %v: %v", levels, len(src), alloc>>10, el, err)
 				var le *LimitError
 				if !errors.As(err, &le) || le.Limit != "MaxAliasNodes" || le.Max != 10000 || le.Line == 0 {
 					t.Fatalf("levels %d: err = %v, want a MaxAliasNodes LimitError with a position", levels, err)
@@ -129,13 +130,8 @@ func deepJSON(n int) string {
 // ("yaml: exceeded max depth of 10000"), and up to 10,000 levels were
 // accepted and silently cut at 200 when the operation was bound.
 func TestDeepNestingRefused(t *testing.T) {
-	block := func(n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			b.WriteString(strings.Repeat(" ", 12+i) + "- \n")
-		}
-		return b.String()
-	}
+	// block nests compact block sequences: "- - - 1" on one line
+	block := func(n int) string { return "        " + strings.Repeat("- ", n) + "1\n" }
 	cases := map[string]string{
 		"json 100000":    `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok","x":` + deepJSON(100000) + `}}}}}}`,
 		"json 2000":      `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","x":` + deepJSON(2000) + `}}}}`,

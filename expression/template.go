@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -201,6 +202,12 @@ func compileString(s string) (Value, error) {
 }
 
 func sortParallel(keys []string, vals []Value) {
+	if len(keys) > 16 {
+		// a large map (hostile or generated): O(n log n), not insertion
+		// sort's O(n²)
+		sort.Sort(parallel{keys, vals})
+		return
+	}
 	// insertion sort: maps in documents are small
 	for i := 1; i < len(keys); i++ {
 		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
@@ -208,6 +215,19 @@ func sortParallel(keys []string, vals []Value) {
 			vals[j], vals[j-1] = vals[j-1], vals[j]
 		}
 	}
+}
+
+// parallel sorts keys and their values together.
+type parallel struct {
+	keys []string
+	vals []Value
+}
+
+func (p parallel) Len() int           { return len(p.keys) }
+func (p parallel) Less(i, j int) bool { return p.keys[i] < p.keys[j] }
+func (p parallel) Swap(i, j int) {
+	p.keys[i], p.keys[j] = p.keys[j], p.keys[i]
+	p.vals[i], p.vals[j] = p.vals[j], p.vals[i]
 }
 
 type literalValue struct{ v any }

@@ -126,7 +126,8 @@ type Limits struct {
 	// MaxCriterionInputBytes caps the context text one regex, JSONPath or
 	// XPath criterion scans or parses (default 10 MiB).
 	MaxCriterionInputBytes int
-	// MaxSchemaDepth caps the nesting of a workflow's inputs schema, in
-	// levels of subschemas (default 64); New fails beyond it.
+	// MaxSchemaDepth caps the nesting of a workflow's inputs schema (and of
+	// the components inputs it may reference), counted in JSON objects and
+	// arrays (default 64); New fails beyond it.
 	MaxSchemaDepth int
 }

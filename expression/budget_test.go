@@ -165,3 +165,18 @@ func TestCriterionBudgetRegexInput(t *testing.T) {
 		t.Fatalf("default budget: passed=%v err=%v", o.Passed, err)
 	}
 }
+
+// Embedded expressions cannot grow a condition past MaxInputBytes: a
+// condition repeating "{$response.body}" stops rendering at the cap.
+func TestCriterionBudgetRenderedCondition(t *testing.T) {
+	cond := strings.Repeat("{$response.body}", 1000)
+	c, err := CompileCriterion(CriterionSpec{Context: "$response.body", Condition: cond, Type: "regex"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("a", 10000)
+	var be *BudgetError
+	if o, err := c.EvalContext(context.Background(), rawEnv(body), Budget{MaxInputBytes: 100000}); !errors.As(err, &be) || be.Limit != "MaxInputBytes" || o.Passed {
+		t.Fatalf("passed=%v err=%v", o.Passed, err)
+	}
+}

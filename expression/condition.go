@@ -428,7 +428,11 @@ func getJP(x jp.Expr, data any) (res []any, ok bool) {
 func (p *jsonPath) query(x jp.Expr, st *evalState) []any {
 	cv := st.cv
 	if p.hasFilter {
-		cv = normalizeNumbers(cv)
+		// once per evaluation, however many filters the condition has
+		if !st.normDone {
+			st.norm, st.normDone = normalizeNumbers(cv), true
+		}
+		cv = st.norm
 	}
 	if st.meter != nil {
 		st.meter.chargeJP(x, cv, cv)
@@ -518,6 +522,9 @@ type evalState struct {
 	missing []string
 	err     string
 	meter   *meter // nil: unmetered
+	// norm is cv with numbers normalized for filters, once normDone.
+	norm     any
+	normDone bool
 }
 
 // eval evaluates the condition; m (nil for none) meters JSONPath work and

@@ -301,7 +301,10 @@ func (c *CompiledCriterion) eval(env Env, m *meter, b Budget) (Outcome, error) {
 	var missing []string
 	cond := c.spec.Condition
 	if c.tpl != nil {
-		cond, missing = c.tpl.Render(env)
+		var fits bool
+		if cond, missing, fits = c.tpl.renderMax(env, b.inputBytes()); !fits {
+			return Outcome{Missing: missing}, &BudgetError{Limit: "MaxInputBytes", Max: b.inputBytes()}
+		}
 	}
 	cv, ok := c.ctx.Eval(env)
 	if !ok {

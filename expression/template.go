@@ -85,11 +85,21 @@ func (t *Template) References() []*Reference {
 // are inserted). Missing references insert nothing and are listed in
 // missing, as written.
 func (t *Template) Render(env Env) (s string, missing []string) {
+	s, missing, _ = t.renderMax(env, -1)
+	return s, missing
+}
+
+// renderMax is Render that gives up (ok false) once the text is longer
+// than max bytes; max < 0 means no limit.
+func (t *Template) renderMax(env Env, max int) (s string, missing []string, ok bool) {
 	if len(t.parts) == 1 && t.parts[0].re == nil {
-		return t.parts[0].lit, nil
+		return t.parts[0].lit, nil, max < 0 || len(t.parts[0].lit) <= max
 	}
 	b := make([]byte, 0, len(t.src)+32)
 	for _, p := range t.parts {
+		if max >= 0 && len(b) > max {
+			return "", missing, false
+		}
 		if p.re == nil {
 			b = append(b, p.lit...)
 			continue
@@ -109,7 +119,10 @@ func (t *Template) Render(env Env) (s string, missing []string) {
 			b = appendScalarOrJSON(b, v)
 		}
 	}
-	return unsafeString(b), missing
+	if max >= 0 && len(b) > max {
+		return "", missing, false
+	}
+	return unsafeString(b), missing, true
 }
 
 func appendScalarOrJSON(b []byte, v any) []byte {

@@ -52,41 +52,6 @@ func compiledSchema() (*jsonschema.Schema, error) {
 	return schemaC, schemaErr
 }
 
-// MaxNesting is the deepest nesting of objects and arrays (the document
-// itself is level 1) that Load and Parse validate against the Arazzo
-// schema; a deeper document is an error diagnostic with code "too-deep".
-const MaxNesting = 256
-
-// deeperThan reports whether v nests objects and arrays more than max
-// levels deep, descending at most max+1 levels.
-func deeperThan(v any, max int) bool {
-	var walk func(v any, depth int) bool
-	walk = func(v any, depth int) bool {
-		switch x := v.(type) {
-		case map[string]any:
-			if depth++; depth > max {
-				return true
-			}
-			for _, e := range x {
-				if walk(e, depth) {
-					return true
-				}
-			}
-		case []any:
-			if depth++; depth > max {
-				return true
-			}
-			for _, e := range x {
-				if walk(e, depth) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v, 0)
-}
-
 // validateSchema validates the plain value of the document against the
 // embedded schema and maps each error to a position of root.
 func (d *decoder) validateSchema(root *yaml.Node, value any) {
@@ -94,14 +59,6 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 	if err != nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},
 			Message: "internal: cannot compile the embedded Arazzo schema: " + err.Error(), Code: "internal"})
-		return
-	}
-	if deeperThan(value, MaxNesting) {
-		// The schema validator's cost grows with the square of the
-		// nesting (a 5,000-level inputs schema took 4 s): refuse first.
-		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: d.pos(root), Code: "too-deep",
-			Message: fmt.Sprintf("document nests objects and arrays more than %d levels deep (limit MaxNesting)", MaxNesting),
-			Hint:    "flatten the document; deeply nested schemas can use $ref to components"})
 		return
 	}
 	err = s.Validate(value)

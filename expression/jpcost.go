@@ -20,7 +20,8 @@ import (
 // names inside filters).
 func (m *meter) chargeJP(x jp.Expr, data, root any) {
 	set := []any{data}
-	for i, f := range x {
+	for i := 0; i < len(x); i++ {
+		f := x[i]
 		m.checkCtx()
 		var next []any
 		switch tf := f.(type) {
@@ -35,6 +36,13 @@ func (m *meter) chargeJP(x jp.Expr, data, root any) {
 			continue
 		case jp.Descent:
 			last := i == len(x)-1
+			if !last {
+				if _, ok := x[i+1].(jp.Wildcard); ok {
+					// "..*" selects the descendants: one walk, not two
+					last = true
+					i++
+				}
+			}
 			for _, n := range set {
 				next = m.descend(n, next, last)
 			}

@@ -46,8 +46,8 @@ func deepSchema(levels int) any {
 
 // Issue 10 item 8: a 5,000-level inputs schema stalled runtime.New for
 // 39 s in the JSON Schema compile. New now refuses it at once, naming
-// MaxSchemaDepth. (arazzo.Load refuses such a document too, see
-// arazzo.MaxNesting; a document built or changed in code reaches New.)
+// MaxSchemaDepth. (The schema is set in code: a document built or changed
+// in code reaches New without the loader's own document budget.)
 func TestLimitSchemaDepth(t *testing.T) {
 	d := loadDoc(t, deepInputsDoc(2))
 	d.Workflows[0].Inputs = deepSchema(5000)

@@ -30,6 +30,9 @@ func (v *validator) checkExpressions() {
 		}
 		v.checkParams(sc, w.Parameters)
 		for _, s := range w.Steps {
+			if v.stopped() {
+				return
+			}
 			v.checkParams(sc, s.Parameters)
 			if rb := s.RequestBody; rb != nil {
 				if rb.HasPayload {
@@ -42,6 +45,9 @@ func (v *validator) checkExpressions() {
 			}
 			sc.step = s
 			for _, c := range s.SuccessCriteria {
+				if v.stopped() {
+					return
+				}
 				v.checkCriterion(sc, c)
 			}
 			for _, a := range s.OnSuccess {
@@ -230,14 +236,93 @@ func findScalar(n *yaml.Node, text string, depth int) (*yaml.Node, int) {
 	return nil, 0
 }
 
+// refLocator positions the references of one expression source under a
+// node in time linear in the source: it lists the node's scalars once,
+// decides once per scalar whether columns can be exact, and places a
+// reference at its own offset (Reference.Pos) in the scalar that holds it
+// there, trying the scalar of the previous reference first. Searching the
+// scalar text for every reference instead made validation quadratic in
+// the length of a condition.
+type refLocator struct {
+	v       *validator
+	n       *yaml.Node
+	scalars []*yaml.Node
+	exact   []bool // the scalar's columns map one to one onto its value
+	last    int
+}
+
+func newRefLocator(v *validator, n *yaml.Node) *refLocator {
+	l := &refLocator{v: v, n: n}
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		n = deref(n)
+		if n == nil || depth > 200 {
+			return
+		}
+		switch n.Kind {
+		case yaml.ScalarNode:
+			l.scalars = append(l.scalars, n)
+			l.exact = append(l.exact, !strings.ContainsAny(n.Value, "\n\\'\"\t"))
+		case yaml.MappingNode, yaml.SequenceNode:
+			for i, c := range n.Content {
+				if n.Kind == yaml.MappingNode && i%2 == 0 {
+					continue
+				}
+				walk(c, depth+1)
+			}
+		}
+	}
+	walk(n, 0)
+	return l
+}
+
+// pos returns the position of r, as exprPos would.
+func (l *refLocator) pos(r *expression.Reference) Position {
+	at := func(i int) bool {
+		s := l.scalars[i].Value
+		return r.Pos >= 0 && r.Pos <= len(s) && strings.HasPrefix(s[r.Pos:], r.Text)
+	}
+	i := -1
+	if l.last < len(l.scalars) && at(l.last) {
+		i = l.last
+	} else {
+		for j := range l.scalars {
+			if at(j) {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 || r.Text == "" {
+		return l.v.exprPos(l.n, r.Text, 0)
+	}
+	l.last = i
+	s := l.scalars[i]
+	pos := Position{File: l.v.file, Line: s.Line, Column: s.Column}
+	if !l.exact[i] {
+		return pos
+	}
+	switch s.Style {
+	case 0:
+		pos.Column += r.Pos
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		pos.Column += 1 + r.Pos
+	}
+	return pos
+}
+
 // checkRefs checks what each reference names.
 func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *yaml.Node, ptr string) {
-	for _, r := range refs {
+	loc := newRefLocator(v, n)
+	for i, r := range refs {
 		if r == nil {
 			continue
 		}
+		if i%256 == 255 && v.stopped() {
+			return
+		}
 		text := r.Text
-		pos := v.exprPos(n, text, 0)
+		pos := loc.pos(r)
 		if (r.Root == expression.RootSteps || r.Root == expression.RootWorkflows) && !isStrictID(r.ID) {
 			// D3 real-world tolerance: the 1.0 grammar allows any
 			// characters in an id, the spec says they SHOULD be

@@ -1,6 +1,7 @@
 package arazzo
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -17,6 +18,26 @@ type validator struct {
 	file   string
 	loaded bool
 	diags  Diagnostics
+	// ctx, when set, stops validation once it is done (see stopped).
+	ctx  context.Context
+	stop bool
+}
+
+// stopped reports whether validation must stop because v.ctx is done; the
+// first time, it records an error diagnostic saying so.
+func (v *validator) stopped() bool {
+	if v.stop {
+		return true
+	}
+	if v.ctx == nil {
+		return false
+	}
+	if err := v.ctx.Err(); err != nil {
+		v.stop = true
+		v.errorf(Position{File: v.file}, "", "cancelled", "", "validation stopped: %v", err)
+		return true
+	}
+	return false
 }
 
 func (v *validator) errorf(pos Position, ptr, code, hint, format string, args ...any) {
@@ -53,7 +74,13 @@ func (v *validator) run() {
 		seenWF[w.WorkflowID] = w
 	}
 	for _, w := range doc.Workflows {
+		if v.stopped() {
+			return
+		}
 		v.checkWorkflow(w)
+	}
+	if v.stopped() {
+		return
 	}
 	v.checkDependsOn()
 	if c := doc.Components; c != nil {
@@ -65,6 +92,9 @@ func (v *validator) run() {
 			a := c.FailureActions[k]
 			v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, nil)
 		}
+	}
+	if v.stopped() {
+		return
 	}
 	v.checkExpressions()
 }

@@ -422,12 +422,25 @@ func getJP(x jp.Expr, data any) (res []any, ok bool) {
 	return x.Get(data), true
 }
 
-// query returns the node list of the path on the context value.
-func (p *jsonPath) query(cv any) []any {
+// query returns the node list of the path on the context value. The work
+// is charged to st's meter first (see chargeJP); a library panic is an
+// evaluation error recorded in st, never an empty result that could pass.
+func (p *jsonPath) query(x jp.Expr, st *evalState) []any {
+	cv := st.cv
 	if p.hasFilter {
-		cv = normalizeNumbers(cv)
+		// once per evaluation, however many filters the condition has
+		if !st.normDone {
+			st.norm, st.normDone = normalizeNumbers(cv), true
+		}
+		cv = st.norm
 	}
-	res, _ := getJP(p.x, cv)
+	if st.meter != nil {
+		st.meter.chargeJP(x, cv, cv)
+	}
+	res, ok := getJP(x, cv)
+	if !ok && st.err == "" {
+		st.err = "JSONPath " + quote(p.text) + " evaluation failed"
+	}
 	return res
 }
 
@@ -491,7 +504,7 @@ func normalize(v any) (any, bool) {
 // Eval evaluates the condition against env. A bare value passes only when
 // it is true.
 func (c *Condition) Eval(env Env) Outcome {
-	o, _ := c.eval(env, nil, false)
+	o, _ := c.eval(env, nil, nil)
 	return o
 }
 
@@ -508,13 +521,19 @@ type evalState struct {
 	cv      any
 	missing []string
 	err     string
+	meter   *meter // nil: unmetered
+	// norm is cv with numbers normalized for filters, once normDone.
+	norm     any
+	normDone bool
 }
 
-func (c *Condition) eval(env Env, cv any, hasCV bool) (Outcome, error) {
-	st := evalState{env: env, cv: cv}
+// eval evaluates the condition; m (nil for none) meters JSONPath work and
+// may abort the evaluation by panicking (see meter.run).
+func (c *Condition) eval(env Env, cv any, m *meter) (Outcome, error) {
+	st := evalState{env: env, cv: cv, meter: m}
 	var passed bool
 	if c.jsonpath && c.root.kind == nPath {
-		passed = len(c.root.path.query(cv)) > 0
+		passed = len(c.root.path.query(c.root.path.x, &st)) > 0
 	} else {
 		passed = isTrue(c.evalNode(c.root, &st))
 	}
@@ -524,7 +543,7 @@ func (c *Condition) eval(env Env, cv any, hasCV bool) (Outcome, error) {
 	if passed {
 		return Outcome{Passed: true, Missing: st.missing}, nil
 	}
-	return Outcome{Missing: st.missing, Detail: c.detail(env, cv)}, nil
+	return Outcome{Missing: st.missing, Detail: c.detail(env, cv, m)}, nil
 }
 
 func isTrue(v any) bool {
@@ -575,13 +594,13 @@ func (c *Condition) evalNode(n *node, st *evalState) any {
 
 // value returns the single node a JSONPath selects for a comparison.
 func (p *jsonPath) value(st *evalState) any {
-	res := p.query(st.cv)
+	res := p.query(p.x, st)
 	switch len(res) {
 	case 1:
 		return res[0]
 	case 0:
 		if p.base != nil {
-			if b := p.query2(st.cv); len(b) == 1 {
+			if b := p.query(p.base, st); len(b) == 1 {
 				if n, ok := lengthOf(b[0]); ok {
 					return n
 				}
@@ -596,17 +615,9 @@ func (p *jsonPath) value(st *evalState) any {
 	return nil
 }
 
-func (p *jsonPath) query2(cv any) []any {
-	if p.hasFilter {
-		cv = normalizeNumbers(cv)
-	}
-	res, _ := getJP(p.base, cv)
-	return res
-}
-
 // detail explains a failed condition: the condition and the values of its
 // operands.
-func (c *Condition) detail(env Env, cv any) string {
+func (c *Condition) detail(env Env, cv any, m *meter) string {
 	var b strings.Builder
 	b.WriteString(c.src)
 	b.WriteString(" is false")
@@ -641,7 +652,7 @@ func (c *Condition) detail(env Env, cv any) string {
 				return
 			}
 			seen[n.path.text] = true
-			st := evalState{env: env, cv: cv}
+			st := evalState{env: env, cv: cv, meter: m}
 			v := n.path.value(&st)
 			b.WriteString(sep)
 			sep = ", "

@@ -2,6 +2,7 @@ package expression
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"regexp"
 	"regexp/syntax"
@@ -248,13 +249,44 @@ func compileXPathExpr(src string) (x *xpath.Expr, err error) {
 	return xpath.Compile(src)
 }
 
-// Eval evaluates the criterion against env. The Outcome says whether it
-// passed, which references were missing, and why it failed. A non-nil
-// error reports an evaluation error (a context that is not JSON or XML, a
-// condition that becomes invalid once its embedded expressions are
-// substituted, a JSONPath comparison whose path selects several nodes);
-// the Outcome then fails with the error in its Detail.
+// Eval evaluates the criterion against env within the default Budget. It
+// is EvalContext(context.Background(), env, Budget{}).
 func (c *CompiledCriterion) Eval(env Env) (Outcome, error) {
+	return c.EvalContext(context.Background(), env, Budget{})
+}
+
+// EvalContext evaluates the criterion against env. The Outcome says
+// whether it passed, which references were missing, and why it failed. A
+// non-nil error reports an evaluation error (a context that is not JSON or
+// XML, a condition that becomes invalid once its embedded expressions are
+// substituted, a JSONPath comparison whose path selects several nodes); the
+// Outcome then fails with the error in its Detail.
+//
+// The evaluation stops when ctx is done, returning ctx.Err(), and when it
+// runs out of budget, returning a *BudgetError naming the limit. In both
+// cases the criterion does not pass.
+func (c *CompiledCriterion) EvalContext(ctx context.Context, env Env, b Budget) (o Outcome, err error) {
+	if err := ctx.Err(); err != nil {
+		return Outcome{Detail: err.Error()}, err
+	}
+	if c.kind == kindSimple && c.cond != nil {
+		// A simple condition reads references only: nothing to meter.
+		return c.eval(env, nil, b)
+	}
+	m := newMeter(ctx, b)
+	if aerr := m.run(func() { o, err = c.eval(env, m, b) }); aerr != nil {
+		o, err = Outcome{Missing: o.Missing, Detail: aerr.Error()}, aerr
+	}
+	if err != nil {
+		o.Passed = false
+		if o.Detail == "" {
+			o.Detail = err.Error()
+		}
+	}
+	return o, err
+}
+
+func (c *CompiledCriterion) eval(env Env, m *meter, b Budget) (Outcome, error) {
 	if c.kind == kindSimple && c.cond != nil {
 		// Fast success path for "<expression> <op> <number>".
 		if n := c.cond.root; n.kind == nCmp && n.l.kind == nRef && n.r.numOK {
@@ -264,12 +296,15 @@ func (c *CompiledCriterion) Eval(env Env) (Outcome, error) {
 				}
 			}
 		}
-		return c.cond.eval(env, nil, false)
+		return c.cond.eval(env, nil, m)
 	}
 	var missing []string
 	cond := c.spec.Condition
 	if c.tpl != nil {
-		cond, missing = c.tpl.Render(env)
+		var fits bool
+		if cond, missing, fits = c.tpl.renderMax(env, b.inputBytes()); !fits {
+			return Outcome{Missing: missing}, &BudgetError{Limit: "MaxInputBytes", Max: b.inputBytes()}
+		}
 	}
 	cv, ok := c.ctx.Eval(env)
 	if !ok {
@@ -285,11 +320,11 @@ func (c *CompiledCriterion) Eval(env Env) (Outcome, error) {
 	case kindSimple:
 		// a simple condition with embedded parts never reaches here
 	case kindRegex:
-		o, err = c.evalRegex(env, cond, cv)
+		o, err = c.evalRegex(env, cond, cv, m, b)
 	case kindJSONPath:
-		o, err = c.evalJSONPath(env, cond, cv)
+		o, err = c.evalJSONPath(env, cond, cv, m, b)
 	case kindXPath:
-		o, err = c.evalXPath(cond, cv)
+		o, err = c.evalXPath(cond, cv, m, b)
 	}
 	if len(missing) > 0 {
 		o.Missing = append(missing, o.Missing...)
@@ -303,7 +338,16 @@ func (c *CompiledCriterion) Eval(env Env) (Outcome, error) {
 	return o, err
 }
 
-func (c *CompiledCriterion) evalRegex(env Env, pat string, cv any) (Outcome, error) {
+// checkInput returns a *BudgetError when a context text of n bytes is over
+// the budget's MaxInputBytes.
+func checkInput(n int, b Budget) error {
+	if max := b.inputBytes(); n > max {
+		return &BudgetError{Limit: "MaxInputBytes", Max: max}
+	}
+	return nil
+}
+
+func (c *CompiledCriterion) evalRegex(env Env, pat string, cv any, m *meter, b Budget) (Outcome, error) {
 	re := c.re
 	if re == nil {
 		var err error
@@ -312,7 +356,14 @@ func (c *CompiledCriterion) evalRegex(env Env, pat string, cv any) (Outcome, err
 		}
 	}
 	s := Stringify(cv)
-	if re.MatchString(s) {
+	if err := checkInput(len(s), b); err != nil {
+		return Outcome{}, err
+	}
+	matched, err := matchContext(m.ctx, re, s)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if matched {
 		return Outcome{Passed: true}, nil
 	}
 	shown := describe(s)
@@ -322,15 +373,21 @@ func (c *CompiledCriterion) evalRegex(env Env, pat string, cv any) (Outcome, err
 	return Outcome{Detail: "pattern " + quote(pat) + " does not match " + c.ctx.String() + " = " + shown}, nil
 }
 
-func (c *CompiledCriterion) evalJSONPath(env Env, cond string, cv any) (Outcome, error) {
+func (c *CompiledCriterion) evalJSONPath(env Env, cond string, cv any, m *meter, b Budget) (Outcome, error) {
 	switch x := cv.(type) {
 	case string:
+		if err := checkInput(len(x), b); err != nil {
+			return Outcome{}, err
+		}
 		v, err := oj.ParseString(x)
 		if err != nil {
 			return Outcome{}, &Error{Input: cond, Msg: "context " + c.ctx.String() + " is not JSON"}
 		}
 		cv = v
 	case []byte:
+		if err := checkInput(len(x), b); err != nil {
+			return Outcome{}, err
+		}
 		v, err := oj.Parse(x)
 		if err != nil {
 			return Outcome{}, &Error{Input: cond, Msg: "context " + c.ctx.String() + " is not JSON"}
@@ -344,10 +401,10 @@ func (c *CompiledCriterion) evalJSONPath(env Env, cond string, cv any) (Outcome,
 			return Outcome{}, err
 		}
 	}
-	return cd.eval(env, cv, true)
+	return cd.eval(env, cv, m)
 }
 
-func (c *CompiledCriterion) evalXPath(cond string, cv any) (Outcome, error) {
+func (c *CompiledCriterion) evalXPath(cond string, cv any, m *meter, b Budget) (Outcome, error) {
 	var text []byte
 	switch x := cv.(type) {
 	case string:
@@ -356,6 +413,9 @@ func (c *CompiledCriterion) evalXPath(cond string, cv any) (Outcome, error) {
 		text = x
 	default:
 		return Outcome{}, &Error{Input: cond, Msg: "context " + c.ctx.String() + " is not XML text"}
+	}
+	if err := checkInput(len(text), b); err != nil {
+		return Outcome{}, err
 	}
 	doc, err := xmlquery.Parse(bytes.NewReader(text))
 	if err != nil {
@@ -373,7 +433,7 @@ func (c *CompiledCriterion) evalXPath(cond string, cv any) (Outcome, error) {
 			return Outcome{}, &Error{Input: cond, Msg: "invalid XPath: " + err.Error()}
 		}
 	}
-	pass, err := xpathEBV(x, doc)
+	pass, err := xpathEBV(x, doc, m)
 	if err != nil {
 		return Outcome{}, &Error{Input: cond, Msg: "XPath evaluation failed: " + err.Error()}
 	}
@@ -385,13 +445,21 @@ func (c *CompiledCriterion) evalXPath(cond string, cv any) (Outcome, error) {
 
 // xpathEBV evaluates x on doc and applies the effective boolean value:
 // true, a non-zero number, a non-empty string, a non-empty node-set.
-func xpathEBV(x *xpath.Expr, doc *xmlquery.Node) (pass bool, err error) {
+// The navigator charges m for every move; an abort goes on to m.run.
+func xpathEBV(x *xpath.Expr, doc *xmlquery.Node, m *meter) (pass bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if a, ok := r.(abort); ok {
+				panic(a)
+			}
 			pass, err = false, &Error{Msg: "XPath evaluation panicked"}
 		}
 	}()
-	switch v := x.Evaluate(xmlquery.CreateXPathNavigator(doc)).(type) {
+	var nav xpath.NodeNavigator = xmlquery.CreateXPathNavigator(doc)
+	if m != nil {
+		nav = &meteredNav{NodeNavigator: nav, m: m}
+	}
+	switch v := x.Evaluate(nav).(type) {
 	case bool:
 		return v, nil
 	case float64:

@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -84,11 +85,21 @@ func (t *Template) References() []*Reference {
 // are inserted). Missing references insert nothing and are listed in
 // missing, as written.
 func (t *Template) Render(env Env) (s string, missing []string) {
+	s, missing, _ = t.renderMax(env, -1)
+	return s, missing
+}
+
+// renderMax is Render that gives up (ok false) once the text is longer
+// than max bytes; max < 0 means no limit.
+func (t *Template) renderMax(env Env, max int) (s string, missing []string, ok bool) {
 	if len(t.parts) == 1 && t.parts[0].re == nil {
-		return t.parts[0].lit, nil
+		return t.parts[0].lit, nil, max < 0 || len(t.parts[0].lit) <= max
 	}
 	b := make([]byte, 0, len(t.src)+32)
 	for _, p := range t.parts {
+		if max >= 0 && len(b) > max {
+			return "", missing, false
+		}
 		if p.re == nil {
 			b = append(b, p.lit...)
 			continue
@@ -108,7 +119,10 @@ func (t *Template) Render(env Env) (s string, missing []string) {
 			b = appendScalarOrJSON(b, v)
 		}
 	}
-	return unsafeString(b), missing
+	if max >= 0 && len(b) > max {
+		return "", missing, false
+	}
+	return unsafeString(b), missing, true
 }
 
 func appendScalarOrJSON(b []byte, v any) []byte {
@@ -201,6 +215,12 @@ func compileString(s string) (Value, error) {
 }
 
 func sortParallel(keys []string, vals []Value) {
+	if len(keys) > 16 {
+		// a large map (hostile or generated): O(n log n), not insertion
+		// sort's O(n²)
+		sort.Sort(parallel{keys, vals})
+		return
+	}
 	// insertion sort: maps in documents are small
 	for i := 1; i < len(keys); i++ {
 		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
@@ -208,6 +228,19 @@ func sortParallel(keys []string, vals []Value) {
 			vals[j], vals[j-1] = vals[j-1], vals[j]
 		}
 	}
+}
+
+// parallel sorts keys and their values together.
+type parallel struct {
+	keys []string
+	vals []Value
+}
+
+func (p parallel) Len() int           { return len(p.keys) }
+func (p parallel) Less(i, j int) bool { return p.keys[i] < p.keys[j] }
+func (p parallel) Swap(i, j int) {
+	p.keys[i], p.keys[j] = p.keys[j], p.keys[i]
+	p.vals[i], p.vals[j] = p.vals[j], p.vals[i]
 }
 
 type literalValue struct{ v any }

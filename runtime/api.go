@@ -120,4 +120,14 @@ type Limits struct {
 	MaxResponseBytes int64
 	// MaxRetryAfter caps waits from retryAfter and Retry-After (default 5m).
 	MaxRetryAfter time.Duration
+	// MaxCriterionNodes caps the work of one JSONPath or XPath criterion
+	// evaluation, in nodes visited and produced (default 1,000,000).
+	MaxCriterionNodes int
+	// MaxCriterionInputBytes caps the context text one regex, JSONPath or
+	// XPath criterion scans or parses (default 10 MiB).
+	MaxCriterionInputBytes int
+	// MaxSchemaDepth caps the nesting of a workflow's inputs schema (and of
+	// the components inputs it may reference), counted in JSON objects and
+	// arrays (default 64); New fails beyond it.
+	MaxSchemaDepth int
 }

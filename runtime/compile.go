@@ -103,8 +103,19 @@ type action struct {
 // New prepares a runner for doc: it compiles every expression of every
 // workflow reachable from doc (arazzo sources included), binds operations
 // and input schemas, and applies opts. It fails when the document has
-// error diagnostics or anything cannot be compiled.
+// error diagnostics or anything cannot be compiled. New is
+// NewContext(context.Background(), doc, opts...).
 func New(doc *arazzo.Document, opts ...Option) (*Runner, error) {
+	return NewContext(context.Background(), doc, opts...)
+}
+
+// NewContext is New with a context: it stops compiling and binding when
+// ctx is done and returns ctx.Err(). An inputs schema nested deeper than
+// Limits.MaxSchemaDepth fails with a *LimitError naming it.
+func NewContext(ctx context.Context, doc *arazzo.Document, opts ...Option) (*Runner, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if doc == nil {
 		return nil, errors.New("runtime.New: nil document")
 	}
@@ -125,12 +136,15 @@ func New(doc *arazzo.Document, opts ...Option) (*Runner, error) {
 		entry:     map[string]*workflow{},
 		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client},
 	}
-	c := &compiler{r: r, seenDocs: map[*arazzo.Document]bool{}}
+	c := &compiler{r: r, ctx: ctx, seenDocs: map[*arazzo.Document]bool{}}
 	c.collect(doc)
 	for _, w := range c.order {
 		if err := c.compileWorkflow(w); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	for _, wf := range doc.Workflows {
 		r.entry[wf.WorkflowID] = r.workflows[wf]
@@ -146,6 +160,7 @@ func (r *Runner) Document() *arazzo.Document { return r.doc }
 
 type compiler struct {
 	r        *Runner
+	ctx      context.Context
 	seenDocs map[*arazzo.Document]bool
 	order    []*workflow
 	errs     []error
@@ -216,8 +231,16 @@ func (c *compiler) findWorkflow(doc *arazzo.Document, id string) *workflow {
 
 func (c *compiler) compileWorkflow(w *workflow) error {
 	wf := w.wf
+	if err := c.ctx.Err(); err != nil {
+		return err
+	}
 	if err := c.compileInputs(w); err != nil {
-		c.errorf(&wf.Meta, "workflow %q inputs: %v", wf.WorkflowID, err)
+		var le *LimitError
+		if errors.As(err, &le) {
+			c.errs = append(c.errs, fmt.Errorf("%s: workflow %q inputs: %w", posString(&wf.Meta), wf.WorkflowID, err))
+		} else {
+			c.errorf(&wf.Meta, "workflow %q inputs: %v", wf.WorkflowID, err)
+		}
 	}
 	for _, dep := range wf.DependsOn {
 		d := c.findWorkflow(w.doc, dep)
@@ -234,6 +257,9 @@ func (c *compiler) compileWorkflow(w *workflow) error {
 		w.index[s.StepID] = i
 	}
 	for _, s := range wf.Steps {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
 		w.steps = append(w.steps, c.compileStep(w, s, wfParams))
 	}
 	w.outputs = c.outputs(wf.Outputs)
@@ -251,7 +277,7 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 		st.oauth2 = usesOAuth2(st.op)
 		// Bind now (once per operation, shared by every runner of the
 		// document), so a broken operation fails New rather than a run.
-		if _, err := st.op.Parameters(context.Background()); err != nil {
+		if _, err := st.op.Parameters(c.ctx); err != nil {
 			c.errorf(&s.Meta, "step %q: operation %s: %v", s.StepID, st.op, err)
 		}
 	case s.Target != nil && s.Target.Workflow != nil:
@@ -486,6 +512,12 @@ func (c *compiler) compileInputs(w *workflow) error {
 	if w.doc.Components != nil && w.doc.Components.Inputs != nil {
 		root["components"] = map[string]any{"inputs": w.doc.Components.Inputs}
 	}
+	// The schema compiler's work grows faster than linearly with nesting
+	// (5,000 levels took 39 s): bound the nesting first.
+	max := c.r.cfg.limits.MaxSchemaDepth
+	if nestedDeeper(schema, max) || (w.doc.Components != nil && nestedDeeper(w.doc.Components.Inputs, max+1)) {
+		return &LimitError{Limit: "MaxSchemaDepth", Value: max}
+	}
 	data, err := json.Marshal(normalizeYAML(root))
 	if err != nil {
 		return err
@@ -514,6 +546,46 @@ func (c *compiler) compileInputs(w *workflow) error {
 		}
 	}
 	return nil
+}
+
+// nestedDeeper reports whether v nests objects and arrays more than max
+// levels deep (v itself, when an object or array, is level 1). It stops
+// descending at max+1 levels.
+func nestedDeeper(v any, max int) bool {
+	var walk func(v any, depth int) bool
+	walk = func(v any, depth int) bool {
+		switch x := v.(type) {
+		case map[string]any:
+			if depth++; depth > max {
+				return true
+			}
+			for _, e := range x {
+				if walk(e, depth) {
+					return true
+				}
+			}
+		case []any:
+			if depth++; depth > max {
+				return true
+			}
+			for _, e := range x {
+				if walk(e, depth) {
+					return true
+				}
+			}
+		case map[any]any:
+			if depth++; depth > max {
+				return true
+			}
+			for _, e := range x {
+				if walk(e, depth) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v, 0)
 }
 
 func topProperties(s *jsonschema.Schema) map[string]*jsonschema.Schema {

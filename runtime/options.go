@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/weftflow/weft/expression"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -36,6 +37,12 @@ const (
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultMaxResponseBytes  = 10 << 20
 	DefaultMaxRetryAfter     = 5 * time.Minute
+	// DefaultMaxCriterionNodes is the default Limits.MaxCriterionNodes.
+	DefaultMaxCriterionNodes = expression.DefaultMaxNodes
+	// DefaultMaxCriterionInputBytes is the default Limits.MaxCriterionInputBytes.
+	DefaultMaxCriterionInputBytes = expression.DefaultMaxInputBytes
+	// DefaultMaxSchemaDepth is the default Limits.MaxSchemaDepth.
+	DefaultMaxSchemaDepth = 64
 )
 
 func defaultConfig() config {
@@ -67,6 +74,15 @@ func (c *config) fill() {
 	}
 	if c.limits.MaxRetryAfter <= 0 {
 		c.limits.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.limits.MaxCriterionNodes <= 0 {
+		c.limits.MaxCriterionNodes = DefaultMaxCriterionNodes
+	}
+	if c.limits.MaxCriterionInputBytes <= 0 {
+		c.limits.MaxCriterionInputBytes = DefaultMaxCriterionInputBytes
+	}
+	if c.limits.MaxSchemaDepth <= 0 {
+		c.limits.MaxSchemaDepth = DefaultMaxSchemaDepth
 	}
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})

@@ -368,6 +368,7 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 		if ok {
 			fl, name, err := ru.chooseSuccess(ctx, f, st, ex)
 			if err != nil {
+				ru.finish(rec, "error")
 				return flow{}, err
 			}
 			ru.finishFlow(rec, fl, name)
@@ -378,7 +379,10 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 		env := &env{ru: ru, f: f, ex: ex}
 		var chosen *action
 		for _, a := range st.onFail {
-			if !ru.criteriaPass(env, a.criteria) {
+			if pass, err := ru.criteriaPass(ctx, env, a.criteria); err != nil {
+				ru.finish(rec, "error")
+				return flow{}, err
+			} else if !pass {
 				continue
 			}
 			if a.typ == "retry" && retries[a] >= a.retryLimit {
@@ -480,7 +484,9 @@ func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchan
 	}
 	env := &env{ru: ru, f: f, ex: ex}
 	for _, a := range st.onOK {
-		if !ru.criteriaPass(env, a.criteria) {
+		if pass, err := ru.criteriaPass(ctx, env, a.criteria); err != nil {
+			return flow{}, "", err
+		} else if !pass {
 			continue
 		}
 		switch a.typ {
@@ -523,14 +529,19 @@ func (ru *run) actionInputs(env *env, a *action) (map[string]any, error) {
 	return in, nil
 }
 
-func (ru *run) criteriaPass(env *env, cs []*criterion) bool {
+// criteriaPass reports whether every criterion passes; err ends the run
+// (a limit reached, the context done; see evalCriterion).
+func (ru *run) criteriaPass(ctx context.Context, env *env, cs []*criterion) (bool, error) {
 	for _, c := range cs {
-		o, err := c.compiled.Eval(env)
+		o, err, fatal := ru.evalCriterion(ctx, env, c)
+		if fatal != nil {
+			return false, fatal
+		}
 		if err != nil || !o.Passed {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // retryDelay is retryAfter seconds, overridden by a Retry-After header
@@ -784,8 +795,13 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	// Success criteria (all must pass).
 	if st.callee == nil || ok {
 		for i, c := range st.criteria {
-			o, err := c.compiled.Eval(env)
+			o, err, fatal := ru.evalCriterion(ctx, env, c)
 			missing = append(missing, o.Missing...)
+			if fatal != nil {
+				rec.Error = fmt.Sprintf("success criterion %q: %v", c.c.Condition, fatal)
+				rec.Missing = dedupe(missing)
+				return rec, ex, false, fatal
+			}
 			if err != nil || !o.Passed {
 				ok = false
 				detail := o.Detail

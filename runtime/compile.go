@@ -123,7 +123,7 @@ func New(doc *arazzo.Document, opts ...Option) (*Runner, error) {
 		cfg:       cfg,
 		workflows: map[*arazzo.Workflow]*workflow{},
 		entry:     map[string]*workflow{},
-		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client},
+		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes},
 	}
 	c := &compiler{r: r, seenDocs: map[*arazzo.Document]bool{}}
 	c.collect(doc)

@@ -948,9 +948,11 @@ func (ru *run) build(ctx context.Context, st *step, params []openapi.ParamValue,
 	defer cancel()
 	req, err = st.op.BuildRequest(bctx, params, b, opts)
 	if err != nil {
-		stop = ru.stopError(ctx, bctx, err)
+		return req, err, ru.stopError(ctx, bctx, err)
 	}
-	return req, err, stop
+	// The request outlives bctx: give it the run's context back.
+	req.HTTP = req.HTTP.WithContext(ctx)
+	return req, nil, nil
 }
 
 func unwrapURLError(err error) error {

@@ -83,10 +83,13 @@ func ReadResponse(resp *http.Response, maxBytes int64) (*Response, error) {
 }
 
 // readLimited reads r to EOF as io.ReadAll(io.LimitReader(r, limit))
-// does, sizing the buffer from the declared length when there is one.
+// does. Memory follows the bytes received: a declared length only sizes
+// the first buffer when it is small, so a response that declares
+// gigabytes and sends two bytes costs a few hundred bytes, and the buffer
+// grows as data arrives.
 func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
 	size := int64(512)
-	if declared >= 0 && declared < limit {
+	if declared >= 0 && declared < firstReadMax {
 		size = declared + 1 // room to see EOF without growing
 	}
 	if size > limit {
@@ -112,6 +115,10 @@ func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// firstReadMax bounds the buffer readLimited allocates before any byte
+// has arrived.
+const firstReadMax = 16 << 10
 
 // Finding is one response-validation finding.
 type Finding struct {

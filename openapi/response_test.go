@@ -3,10 +3,12 @@ package openapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"strings"
 	"testing"
 )
@@ -195,5 +197,84 @@ func BenchmarkReadResponse100KB(b *testing.B) {
 		if err != nil || r.Body == nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// allocDuring reports the bytes allocated while f runs.
+func allocDuring(f func()) uint64 {
+	var before, after goruntime.MemStats
+	goruntime.GC()
+	goruntime.ReadMemStats(&before)
+	f()
+	goruntime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Memory follows the bytes received, not the length a response declares:
+// a response declaring 10 MiB that sends 2 bytes must not allocate MiBs.
+func TestReadResponseMemoryFollowsBytes(t *testing.T) {
+	const declared = 10 << 20
+	n := allocDuring(func() {
+		for i := 0; i < 10; i++ {
+			resp := &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: declared,
+				Body: io.NopCloser(strings.NewReader("ab"))}
+			r, err := ReadResponse(resp, 0)
+			if err != nil || string(r.Raw) != "ab" {
+				t.Fatalf("%v %+v", err, r)
+			}
+		}
+	})
+	t.Logf("10 responses declaring 10 MiB, sending 2 bytes: %d bytes allocated", n)
+	if n > 1<<20 {
+		t.Errorf("10 responses declaring %d bytes and sending 2 allocated %d bytes", declared, n)
+	}
+
+	// The same over a real connection: the server declares 10 MiB, sends 2
+	// bytes and hangs up, which is a short-body error.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\nab", declared)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}))
+	defer srv.Close()
+	var rerr error
+	n = allocDuring(func() {
+		resp, err := srv.Client().Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rerr = ReadResponse(resp, 0)
+	})
+	if !errors.Is(rerr, io.ErrUnexpectedEOF) {
+		t.Errorf("short body: error = %v, want io.ErrUnexpectedEOF", rerr)
+	}
+	t.Logf("hijacked response declaring 10 MiB, sending 2 bytes: %d bytes allocated", n)
+	if n > 1<<20 {
+		t.Errorf("a hijacked response declaring %d bytes and sending 2 allocated %d bytes", declared, n)
+	}
+}
+
+// A body that streams in grows the buffer as it arrives and is read whole.
+func TestReadResponseStreamsWhole(t *testing.T) {
+	want := strings.Repeat("0123456789", 50_000) // 500 kB in chunks
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		for i := 0; i < len(want); i += 7_000 {
+			_, _ = io.WriteString(w, want[i:min(i+7_000, len(want))])
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadResponse(resp, 0)
+	if err != nil || r.Body != want || r.Truncated {
+		t.Fatalf("streamed body: %v, %d bytes, truncated %v", err, len(r.Raw), r.Truncated)
 	}
 }

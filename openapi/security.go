@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -42,7 +42,13 @@ type Authorizer struct {
 	// Credentials supplies the secrets; nil sends no credentials.
 	Credentials Credentials
 	// HTTPClient is used for OAuth2 token requests (nil: http.DefaultClient).
+	// It is never modified: a token request uses a shallow copy that refuses
+	// redirects to another origin and otherwise defers to its CheckRedirect.
+	// Token requests are bounded by the context given to Apply.
 	HTTPClient *http.Client
+	// MaxResponseBytes caps a token response body (0: 1 MiB); a longer one
+	// fails the token request with a *TooLargeError.
+	MaxResponseBytes int64
 	// ClientAuthInBody sends the OAuth2 client id and secret as form fields
 	// instead of HTTP basic authentication (RFC 6749 section 2.3.1).
 	ClientAuthInBody bool
@@ -70,6 +76,70 @@ func (a *Authorizer) Invalidate(source string) {
 			delete(a.tokens, k)
 		}
 	}
+}
+
+// TooLargeError reports a response body longer than the cap it was read
+// with.
+type TooLargeError struct {
+	// What names the response ("token response").
+	What string
+	// Max is the cap in bytes.
+	Max int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("openapi: %s is longer than %d bytes", e.What, e.Max)
+}
+
+// errOtherOrigin is what a token request's CheckRedirect returns for a hop
+// to another origin.
+var errOtherOrigin = errors.New("redirect to another origin refused")
+
+// tokenClient returns a shallow copy of c whose CheckRedirect refuses any
+// hop to an origin other than the token URL's (the request carries the
+// client secret) and otherwise applies c's own policy.
+func tokenClient(c *http.Client) *http.Client {
+	cc := *c
+	next := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && !SameOrigin(via[0].URL, req.URL) {
+			return errOtherOrigin
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
+}
+
+// tokenFailure is the error of a token request that did not complete: it
+// names the scheme and the (redacted) token URL, never a secret, and
+// wraps the context's error when the context ended it.
+func tokenFailure(ctx context.Context, sc *SecurityScheme, tokenURL string, c Credential, err error) error {
+	var tl *TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return fmt.Errorf("openapi: security scheme %s: token request to %s: %w", sc.Name, redactURL(tokenURL), tl)
+	case errors.Is(err, errOtherOrigin):
+		return fmt.Errorf("openapi: security scheme %s: token endpoint %s redirected to another origin; a token request is never sent to an origin other than its token URL's", sc.Name, redactURL(tokenURL))
+	case ctx.Err() != nil:
+		return fmt.Errorf("openapi: security scheme %s: token request to %s: %w", sc.Name, redactURL(tokenURL), ctx.Err())
+	}
+	return fmt.Errorf("openapi: security scheme %s: token request to %s failed: %s", sc.Name, redactURL(tokenURL), scrub(unwrapURL(err).Error(), c))
+}
+
+// unwrapURL drops the *url.Error wrapper, whose message repeats the URL
+// unredacted.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
 }
 
 // Placement is where a credential was put on a request.
@@ -275,12 +345,22 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, source string, 
 	if client == nil {
 		client = http.DefaultClient
 	}
-	resp, err := client.Do(req)
+	resp, err := tokenClient(client).Do(req)
 	if err != nil {
-		return "", fmt.Errorf("openapi: security scheme %s: token request to %s failed: %s", sc.Name, redactURL(tokenURL), scrub(err.Error(), c))
+		return "", tokenFailure(ctx, sc, tokenURL, c, err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	max := a.MaxResponseBytes
+	if max <= 0 {
+		max = 1 << 20
+	}
+	data, err := readLimited(resp.Body, max+1, resp.ContentLength)
+	if err == nil && int64(len(data)) > max {
+		err = &TooLargeError{What: "token response", Max: max}
+	}
+	if err != nil {
+		return "", tokenFailure(ctx, sc, tokenURL, c, err)
+	}
 	var tr struct {
 		AccessToken string          `json:"access_token"`
 		TokenType   string          `json:"token_type"`

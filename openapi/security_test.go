@@ -322,3 +322,87 @@ func scrubAll(s string, secrets []string) string {
 	}
 	return s
 }
+
+// A token request carries the client secret (basic header or form body),
+// so it never follows a redirect to another origin, on any code; a
+// redirect within the token URL's origin is followed.
+func TestTokenRequestRedirects(t *testing.T) {
+	env := map[string]string{"WEFT_SRC_CC_CLIENT_ID": "cid", "WEFT_SRC_CC_CLIENT_SECRET": "s3cr3t-client"}
+	real := newTokenServer(t, "3600") // another origin
+	for _, inBody := range []bool{false, true} {
+		for _, code := range []int{301, 302, 303, 307, 308} {
+			redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, real.URL+"/token", code)
+			}))
+			d := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", redirector.URL+"/token", 1), "")
+			auth := &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}, ClientAuthInBody: inBody}
+			before := real.calls.Load()
+			_, err := d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})
+			redirector.Close()
+			if err == nil || !strings.Contains(err.Error(), "another origin") {
+				t.Errorf("inBody=%v %d: error = %v, want a refused cross-origin redirect", inBody, code, err)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cr3t") {
+				t.Errorf("error carries the secret: %v", err)
+			}
+			if real.calls.Load() != before {
+				t.Errorf("inBody=%v %d: the other origin received the token request", inBody, code)
+			}
+		}
+	}
+	// Same origin: followed.
+	var hits atomic.Int32
+	same := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/token", http.StatusPermanentRedirect)
+			return
+		}
+		hits.Add(1)
+		if u, p, _ := r.BasicAuth(); u != "cid" || p != "s3cr3t-client" {
+			w.WriteHeader(401)
+			return
+		}
+		_, _ = io.WriteString(w, `{"access_token":"same-origin-tok"}`)
+	}))
+	defer same.Close()
+	d := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", same.URL+"/old", 1), "")
+	auth := &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}}
+	req, err := d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})
+	if err != nil || req.HTTP.Header.Get("Authorization") != "Bearer same-origin-tok" || hits.Load() != 1 {
+		t.Errorf("same-origin redirect: %v", err)
+	}
+}
+
+// A token request ends with its context, and says so through errors.Is; a
+// token response over MaxResponseBytes is a *TooLargeError.
+func TestTokenRequestContextAndSize(t *testing.T) {
+	env := map[string]string{"WEFT_SRC_CC_CLIENT_ID": "cid", "WEFT_SRC_CC_CLIENT_SECRET": "s3cr3t-client"}
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // so that the server notices the client leaving
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	defer silent.Close()
+	d := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", silent.URL, 1), "")
+	auth := &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := d.OperationByID("oauth").BuildRequest(ctx, nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("silent token endpoint: %v, want context.DeadlineExceeded", err)
+	}
+
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"access_token":"t","pad":"`+strings.Repeat("x", 4096)+`"}`)
+	}))
+	defer big.Close()
+	d = mustParse(t, strings.Replace(secYAML, "TOKEN_URL", big.URL, 1), "")
+	auth = &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}, MaxResponseBytes: 1024}
+	_, err = d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || tl.Max != 1024 {
+		t.Errorf("big token response: %v, want a *TooLargeError", err)
+	}
+}

@@ -109,16 +109,26 @@ type Observer struct {
 }
 
 // Limits bounds a run (decisions F8). Zero fields take the defaults.
+// Reaching MaxStepExecutions, MaxDepth, RequestTimeout or MaxResponseBytes
+// ends the run with a *LimitError whose Limit is the field's name: no
+// failure action runs, and the partial Result reports the trace and the
+// workflow outputs as far as the completed steps resolve them.
 type Limits struct {
 	// MaxStepExecutions caps step executions per run (default 1000).
 	MaxStepExecutions int
 	// MaxDepth caps nested workflow calls (default 32).
 	MaxDepth int
-	// RequestTimeout caps each HTTP request (default 30s).
+	// RequestTimeout caps each HTTP exchange, from sending the request to
+	// the last byte of the body, OAuth2 token requests included
+	// (default 30s).
 	RequestTimeout time.Duration
-	// MaxResponseBytes caps the body kept per response (default 10 MiB).
+	// MaxResponseBytes caps the body kept per response, OAuth2 token
+	// responses included (default 10 MiB). Memory follows the bytes
+	// received, not the declared Content-Length.
 	MaxResponseBytes int64
-	// MaxRetryAfter caps waits from retryAfter and Retry-After (default 5m).
+	// MaxRetryAfter caps each wait before a retry, from retryAfter or a
+	// Retry-After header (default 5m). Larger values, however large,
+	// saturate at the cap; a NaN or negative Retry-After is ignored.
 	MaxRetryAfter time.Duration
 	// MaxCriterionNodes caps the work of one JSONPath or XPath criterion
 	// evaluation, in nodes visited and produced (default 1,000,000).

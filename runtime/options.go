@@ -87,9 +87,10 @@ func (c *config) fill() {
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})
 	}
-	if c.client == nil {
-		c.client = http.DefaultClient
-	}
+	// Every request weft sends (API calls, retries, 401 resends, token
+	// requests) goes through a copy of the caller's client that applies
+	// the redirect policy (redirect.go); the caller's client is untouched.
+	c.client = safeClient(c.client)
 }
 
 // sleepContext waits for d or until ctx is done.
@@ -108,7 +109,11 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // WithHTTPClient sets the client for every API call (default
-// http.DefaultClient). OAuth2 token requests use it too.
+// http.DefaultClient). OAuth2 token requests use it too. c is not
+// modified: weft sends through a shallow copy whose CheckRedirect removes
+// every credential on a redirect to another origin (scheme, host, port)
+// and then defers to c.CheckRedirect, so its limits and
+// http.ErrUseLastResponse keep working.
 func WithHTTPClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
 
 // WithServer overrides the base URL of every operation of the named source

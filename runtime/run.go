@@ -185,6 +185,11 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 	f := &frame{w: w, inputs: in, outputs: map[string]map[string]any{}, depth: depth}
 	res, err := ru.execSteps(ctx, f)
 	if err != nil {
+		// A limit or a cancel stopped the run: the outputs still report
+		// what the steps that completed produced (decisions F3).
+		if res != nil && res.outputs == nil {
+			res.outputs = ru.workflowOutputs(f, false)
+		}
 		return res, err
 	}
 	if res.outputs == nil {
@@ -545,28 +550,48 @@ func (ru *run) criteriaPass(ctx context.Context, env *env, cs []*criterion) (boo
 }
 
 // retryDelay is retryAfter seconds, overridden by a Retry-After header
-// (seconds or HTTP date), capped by MaxRetryAfter (decisions F5).
+// (seconds or HTTP date), capped by MaxRetryAfter (decisions F5). Seconds
+// are compared with the cap before they become a Duration, so a huge or
+// infinite value saturates at the cap instead of overflowing; a NaN or
+// negative value is ignored.
 func (ru *run) retryDelay(a *action, ex *exchange) time.Duration {
+	max := ru.r.cfg.limits.MaxRetryAfter
 	var d time.Duration
 	if a.hasAfter {
-		d = time.Duration(a.retryAfter * float64(time.Second))
+		if v, ok := secondsWait(a.retryAfter, max); ok {
+			d = v
+		}
 	}
 	if ex != nil && ex.resp != nil {
 		if h := strings.TrimSpace(ex.resp.Header.Get("Retry-After")); h != "" {
-			if secs, err := strconv.ParseFloat(h, 64); err == nil && secs >= 0 {
-				d = time.Duration(secs * float64(time.Second))
+			if secs, err := strconv.ParseFloat(h, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+				if v, ok := secondsWait(secs, max); ok {
+					d = v
+				}
 			} else if t, err := http.ParseTime(h); err == nil {
-				d = t.Sub(ru.r.cfg.now())
+				d = t.Sub(ru.r.cfg.now()) // Sub saturates
 				if d < 0 {
 					d = 0
 				}
 			}
 		}
 	}
-	if max := ru.r.cfg.limits.MaxRetryAfter; d > max {
+	if d > max {
 		d = max
 	}
 	return d
+}
+
+// secondsWait converts a wait in seconds to a Duration no longer than max;
+// ok is false for NaN and negative values.
+func secondsWait(secs float64, max time.Duration) (time.Duration, bool) {
+	if math.IsNaN(secs) || secs < 0 {
+		return 0, false
+	}
+	if secs >= max.Seconds() {
+		return max, true
+	}
+	return time.Duration(secs * float64(time.Second)), true
 }
 
 func (ru *run) finishFlow(rec *StepRecord, fl flow, name string) {
@@ -739,11 +764,11 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			ServerVariables: cfg.serverVars[st.source],
 			Auth:            ru.r.auth,
 		}
-		req, err := st.op.BuildRequest(ctx, ops, b, opts)
+		req, err, stop := ru.build(ctx, st, ops, b, opts)
 		if err != nil {
 			rec.Error = fmt.Sprintf("building request: %v", err)
 			rec.Missing = missing
-			return rec, ex, false, nil
+			return rec, ex, false, stop
 		}
 		ru.masker.add(req.Secrets...)
 		ex.req = req
@@ -754,7 +779,12 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			// The request carried credentials: refresh a cached OAuth2
 			// token once (H3) and resend once.
 			ru.r.auth.Invalidate(st.source)
-			if again, berr := st.op.BuildRequest(ctx, ops, b, opts); berr == nil {
+			again, berr, stop := ru.build(ctx, st, ops, b, opts)
+			if stop != nil {
+				rec.Error = berr.Error()
+				return rec, ex, false, stop
+			}
+			if berr == nil {
 				ru.masker.add(again.Secrets...)
 				ex.req, req = again, again
 				resp, err = ru.send(ctx, info, req)
@@ -762,6 +792,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		}
 		if err != nil {
 			if ctx.Err() != nil {
+				rec.Error = err.Error()
 				return rec, ex, false, ctx.Err()
 			}
 			var le *LimitError
@@ -866,19 +897,24 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 	rctx, cancel := context.WithTimeout(ctx, cfg.limits.RequestTimeout)
 	defer cancel()
 	start := time.Now()
-	hr := req.HTTP.WithContext(rctx)
+	hr := req.HTTP.WithContext(withPlacements(rctx, req.Credentials))
 	if req.Body != nil {
 		hr.Body = io.NopCloser(bytes.NewReader(req.Body))
 	}
 	resp, err := cfg.client.Do(hr)
 	if err != nil {
-		if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-			return nil, &LimitError{Limit: "RequestTimeout", Value: cfg.limits.RequestTimeout}
+		if rerr := ru.stopError(ctx, rctx, err); rerr != nil {
+			return nil, rerr
 		}
 		return nil, fmt.Errorf("%s %s: %w", req.HTTP.Method, ru.masker.mask(req.HTTP.URL.Redacted()), unwrapURLError(err))
 	}
 	r, err := openapi.ReadResponse(resp, cfg.limits.MaxResponseBytes)
 	if err != nil {
+		// A body still arriving when the limit fires or the run is
+		// cancelled ends the run like a limit reached before the headers.
+		if rerr := ru.stopError(ctx, rctx, err); rerr != nil {
+			return nil, rerr
+		}
 		return nil, err
 	}
 	if r.Truncated {
@@ -891,6 +927,48 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 		})
 	}
 	return r, nil
+}
+
+// stopError says whether err, from work done under rctx (ctx bounded by
+// RequestTimeout), must end the run rather than fail the step: it is the
+// context's error when ctx is done, a LimitError naming RequestTimeout when
+// the request limit fired, a LimitError naming MaxResponseBytes for a token
+// response over the cap, and nil otherwise (decisions F8).
+func (ru *run) stopError(ctx, rctx context.Context, err error) error {
+	limits := &ru.r.cfg.limits
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if errors.Is(rctx.Err(), context.DeadlineExceeded) {
+		return &LimitError{Limit: "RequestTimeout", Value: limits.RequestTimeout}
+	}
+	var tl *openapi.TooLargeError
+	if errors.As(err, &tl) {
+		return &LimitError{Limit: "MaxResponseBytes", Value: limits.MaxResponseBytes}
+	}
+	return nil
+}
+
+// build builds the step's request. Security may fetch an OAuth2 token on
+// the way: that request gets the same request limit, and its limits and
+// cancellation end the run (stop non-nil) instead of failing the step.
+func (ru *run) build(ctx context.Context, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
+	if !st.oauth2 || opts.Auth == nil {
+		req, err = st.op.BuildRequest(ctx, params, b, opts)
+		if err != nil {
+			stop = ru.stopError(ctx, ctx, err)
+		}
+		return req, err, stop
+	}
+	bctx, cancel := context.WithTimeout(ctx, ru.r.cfg.limits.RequestTimeout)
+	defer cancel()
+	req, err = st.op.BuildRequest(bctx, params, b, opts)
+	if err != nil {
+		return req, err, ru.stopError(ctx, bctx, err)
+	}
+	// The request outlives bctx: give it the run's context back.
+	req.HTTP = req.HTTP.WithContext(ctx)
+	return req, nil, nil
 }
 
 func unwrapURLError(err error) error {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	goruntime "runtime"
 	"strings"
 	"testing"
 )
@@ -198,16 +197,6 @@ func BenchmarkReadResponse100KB(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// allocDuring reports the bytes allocated while f runs.
-func allocDuring(f func()) uint64 {
-	var before, after goruntime.MemStats
-	goruntime.GC()
-	goruntime.ReadMemStats(&before)
-	f()
-	goruntime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // Memory follows the bytes received, not the length a response declares:

@@ -2,6 +2,7 @@ package arazzo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,23 @@ import (
 // The loader's I/O: HTTP with the policy's dial-time address check and
 // re-checked redirects, local files opened inside the local tree, the
 // byte budgets, and reads that honour the context.
+
+// trust is who named a location.
+type trust int
+
+const (
+	byCaller  trust = iota // the entry location, given to Load
+	byLocal                // a local document
+	byNetwork              // a document from the network, or a redirect
+)
+
+// trustOf is the trust of the locations a document at u names.
+func trustOf(u *url.URL) trust {
+	if isRemote(u) {
+		return byNetwork
+	}
+	return byLocal
+}
 
 // maxRedirects is how many redirects one read follows.
 const maxRedirects = 10
@@ -63,16 +81,7 @@ func newClients(c *http.Client, p *Policy, rules []hostRule) *clients {
 	tr = tr.Clone()
 	// A proxy would be the dialled address; the guarded client goes direct.
 	tr.Proxy = nil
-	check := func(address string) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return &PolicyError{Rule: RulePrivateAddress, Location: "address"}
-		}
-		if !addrAllowed(p, rules, ap) {
-			return &PolicyError{Rule: RulePrivateAddress}
-		}
-		return nil
-	}
+	check := dialCheck(p, rules)
 	if orig := tr.DialContext; orig != nil {
 		// The caller dials; check the peer before anything is sent.
 		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -108,19 +117,31 @@ func newClients(c *http.Client, p *Policy, rules []hostRule) *clients {
 	return cl
 }
 
+// dialCheck returns the check made on every address the guarded client
+// dials (ip:port, after DNS resolution, for every redirect hop too).
+func dialCheck(p *Policy, rules []hostRule) func(address string) error {
+	return func(address string) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil || !addrAllowed(p, rules, ap) {
+			return &PolicyError{Rule: RulePrivateAddress}
+		}
+		return nil
+	}
+}
+
 // checkRemote applies the policy to an http(s) location before any I/O.
-// network tells whether a document from the network (or a redirect) named it.
-func (l *loader) checkRemote(u *url.URL, network bool) error {
+// by says who named it.
+func (l *loader) checkRemote(u *url.URL, by trust) error {
 	if !l.schemeAllowed(u.Scheme) {
 		return &PolicyError{Rule: RuleScheme, Location: u.Redacted()}
 	}
 	if u.Hostname() == "" {
 		return &PolicyError{Rule: RuleHost, Location: u.Redacted()}
 	}
-	if !hostAllowed(l.hosts, u) {
+	if by != byCaller && !hostAllowed(l.hosts, u) {
 		return &PolicyError{Rule: RuleHost, Location: u.Redacted()}
 	}
-	if network && l.http.literalOnly && !l.cfg.policy.AllowPrivate {
+	if by == byNetwork && l.http.literalOnly && !l.cfg.policy.AllowPrivate {
 		host, port := urlHostPort(u)
 		if a, err := netip.ParseAddr(host); err == nil {
 			pn, _ := strconv.ParseUint(port, 10, 16)
@@ -135,11 +156,11 @@ func (l *loader) checkRemote(u *url.URL, network bool) error {
 }
 
 // get fetches an http(s) location, following redirects itself so that each
-// hop is checked. network tells whether the network named u.
-func (l *loader) get(ctx context.Context, u *url.URL, network bool) ([]byte, error) {
+// hop is checked. by says who named u.
+func (l *loader) get(ctx context.Context, u *url.URL, by trust) ([]byte, error) {
 	orig := u
 	for hop := 0; ; hop++ {
-		if err := l.checkRemote(u, network); err != nil {
+		if err := l.checkRemote(u, by); err != nil {
 			return nil, err
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -148,7 +169,7 @@ func (l *loader) get(ctx context.Context, u *url.URL, network bool) ([]byte, err
 		}
 		req.Header.Set("Accept", "application/yaml, application/json;q=0.9, */*;q=0.5")
 		c := l.http.trusted
-		if network {
+		if by == byNetwork {
 			c = l.http.guarded
 		}
 		resp, err := c.Do(req)
@@ -176,7 +197,7 @@ func (l *loader) get(ctx context.Context, u *url.URL, network bool) ([]byte, err
 				return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: next.Redacted()}
 			}
 			if !sameOrigin(u, next) {
-				network = true
+				by = byNetwork
 			}
 			u = next
 			continue
@@ -409,30 +430,57 @@ func (l *loader) readFS(ctx context.Context, name string) ([]byte, error) {
 
 // noteNamed records the absolute local paths named by the $refs of a
 // remote document (file: URLs and absolute paths), so that a local
-// description never follows them on its behalf.
+// description never follows them on its behalf. A document that decodes
+// neither as JSON nor as YAML bars every local $ref target from then on.
 func (l *loader) noteNamed(data []byte) {
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) != nil {
-		return
-	}
 	var paths []string
-	stack := []*yaml.Node{&root}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n.Kind == yaml.AliasNode {
-			continue // aliases point into the tree: visited there
+	add := func(ref string) {
+		if p, ok := localRefPath(ref); ok {
+			paths = append(paths, p)
 		}
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if k, v := n.Content[i], n.Content[i+1]; k.Value == "$ref" && v.Kind == yaml.ScalarNode {
-					if p, ok := localRefPath(v.Value); ok {
-						paths = append(paths, p)
+	}
+	var v any
+	if json.Unmarshal(data, &v) == nil {
+		stack := []any{v}
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			switch x := x.(type) {
+			case map[string]any:
+				if r, ok := x["$ref"].(string); ok {
+					add(r)
+				}
+				for _, y := range x {
+					stack = append(stack, y)
+				}
+			case []any:
+				stack = append(stack, x...)
+			}
+		}
+	} else {
+		var root yaml.Node
+		if yaml.Unmarshal(data, &root) != nil {
+			l.namedMu.Lock()
+			l.namedAll = true
+			l.namedMu.Unlock()
+			return
+		}
+		stack := []*yaml.Node{&root}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n.Kind == yaml.AliasNode {
+				continue // aliases point into the tree: visited there
+			}
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if k, v := n.Content[i], n.Content[i+1]; k.Value == "$ref" && v.Kind == yaml.ScalarNode {
+						add(v.Value)
 					}
 				}
 			}
+			stack = append(stack, n.Content...)
 		}
-		stack = append(stack, n.Content...)
 	}
 	if len(paths) == 0 {
 		return
@@ -460,5 +508,5 @@ func localRefPath(ref string) (string, bool) {
 func (l *loader) isNamed(p string) bool {
 	l.namedMu.Lock()
 	defer l.namedMu.Unlock()
-	return l.named[path.Clean("/"+p)]
+	return l.namedAll || l.named[path.Clean("/"+p)]
 }

@@ -36,8 +36,9 @@ type loader struct {
 	tree  tree
 	// named holds the absolute local paths that remote documents read for
 	// $refs of local descriptions named (such a path is never read).
-	namedMu sync.Mutex
-	named   map[string]bool
+	namedMu  sync.Mutex
+	named    map[string]bool
+	namedAll bool
 }
 
 func newLoader(cfg loadConfig) *loader {
@@ -129,23 +130,19 @@ var errNotFound = errors.New("not found")
 
 func isRemote(u *url.URL) bool { return u != nil && (u.Scheme == "http" || u.Scheme == "https") }
 
-// read fetches the document at u under the policy: network tells whether
-// a document from the network named u. It honours the caps, the allowed
-// schemes and ctx.
-func (l *loader) read(ctx context.Context, u *url.URL, network bool) ([]byte, error) {
+// read fetches the document at u under the policy: by says who named u.
+// It honours the caps, the allowed schemes and ctx.
+func (l *loader) read(ctx context.Context, u *url.URL, by trust) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	switch u.Scheme {
 	case "":
-		if network {
+		if by == byNetwork {
 			return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
 		}
 		if l.cfg.fsys == nil {
 			return nil, fmt.Errorf("relative location %q and no file system", u.String())
-		}
-		if l.isNamed(u.Path) {
-			return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
 		}
 		data, err := l.readFS(ctx, fsPath(u.Path))
 		if errors.Is(err, errNotFound) && u.RawPath != "" {
@@ -156,7 +153,7 @@ func (l *loader) read(ctx context.Context, u *url.URL, network bool) ([]byte, er
 		if !l.schemeAllowed("file") {
 			return nil, &PolicyError{Rule: RuleScheme, Location: display(u)}
 		}
-		if network || l.isNamed(u.Path) {
+		if by == byNetwork {
 			return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
 		}
 		inTree := !l.cfg.policy.AllowLocalOutside
@@ -166,7 +163,7 @@ func (l *loader) read(ctx context.Context, u *url.URL, network bool) ([]byte, er
 		}
 		return data, err
 	case "http", "https":
-		return l.get(ctx, u, network)
+		return l.get(ctx, u, by)
 	}
 	return nil, &PolicyError{Rule: RuleScheme, Location: u.Redacted()}
 }
@@ -197,7 +194,7 @@ func (l *loader) loadEntry(ctx context.Context, location string) (*Document, Dia
 		l.tree.add(root)
 		data, err = l.readFile(ctx, filepath.FromSlash(u.Path), display(u), false)
 	} else {
-		data, err = l.read(ctx, u, false)
+		data, err = l.read(ctx, u, byCaller)
 	}
 	if err != nil {
 		var pe *PolicyError
@@ -306,7 +303,7 @@ func isRelativeRef(s string) bool {
 // loadSources loads every source description of doc.
 func (l *loader) loadSources(ctx context.Context, doc *Document) {
 	add := func(d Diagnostic) { l.own[doc] = append(l.own[doc], d) }
-	network := isRemote(doc.URL)
+	by := trustOf(doc.URL)
 	for _, s := range doc.SourceDescriptions {
 		if s.URL == "" {
 			continue // the schema reports it
@@ -325,10 +322,10 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			continue
 		}
 		u := doc.URL.ResolveReference(ref)
-		data, cached, err := l.fetch(ctx, u, network)
+		data, cached, err := l.fetch(ctx, u, by)
 		if err != nil && errors.Is(err, errNotFound) && l.base != nil && isRelativeRef(s.URL) {
 			u2 := l.base.ResolveReference(ref)
-			if data2, cached2, err2 := l.fetch(ctx, u2, network); err2 == nil {
+			if data2, cached2, err2 := l.fetch(ctx, u2, by); err2 == nil {
 				add(Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: "base-url",
 					Message: fmt.Sprintf("source %q resolves only against the base URL, to %s", s.Name, display(u2)),
 					Hint:    "write the URL relative to this document, as RFC 3986 requires"})
@@ -412,7 +409,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 var errSourceLimit = errors.New("too many source documents")
 
 // fetch returns a cached Arazzo document for u, or its bytes.
-func (l *loader) fetch(ctx context.Context, u *url.URL, network bool) ([]byte, *Document, error) {
+func (l *loader) fetch(ctx context.Context, u *url.URL, by trust) ([]byte, *Document, error) {
 	key := u.String()
 	if d := l.docs[key]; d != nil {
 		return nil, d, nil
@@ -423,7 +420,7 @@ func (l *loader) fetch(ctx context.Context, u *url.URL, network bool) ([]byte, *
 	if max := l.cfg.policy.MaxSources; max > 0 && l.count >= max {
 		return nil, nil, &LimitError{Limit: "MaxSources", Value: int64(max)}
 	}
-	data, err := l.read(ctx, u, network)
+	data, err := l.read(ctx, u, by)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -438,16 +435,19 @@ func (l *loader) fetch(ctx context.Context, u *url.URL, network bool) ([]byte, *
 // local description, inside the tree, and when no remote document read
 // for these $refs named that path.
 func (l *loader) readerFor(origin *url.URL) openapi.ReadFunc {
-	network := isRemote(origin)
+	by := trustOf(origin)
 	return func(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
 		if !isRemote(u) {
-			return l.read(ctx, u, network)
+			if l.isNamed(u.Path) {
+				return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
+			}
+			return l.read(ctx, u, by)
 		}
-		data, err := l.read(ctx, u, true)
-		if err == nil && !network {
+		data, err := l.read(ctx, u, byNetwork)
+		if err == nil && by == byLocal {
 			l.noteNamed(data)
 		}
 		return data, err

@@ -343,6 +343,35 @@ func (t *tree) within(p string) (string, string, bool) {
 	return "", "", false
 }
 
+// projectRoot is the default local tree of an entry document in dir: dir,
+// widened to the top of the repository holding it (the nearest ancestor
+// with a .git or .hg entry), so that the usual arazzo/ beside openapi/
+// layout loads. The home directory and the file system root never count
+// as a repository top (a dotfiles repository would open everything).
+func projectRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	home, _ := os.UserHomeDir()
+	for d := abs; ; {
+		for _, m := range []string{".git", ".hg"} {
+			if _, err := os.Lstat(filepath.Join(d, m)); err == nil {
+				parent := filepath.Dir(d)
+				if d == home || parent == d {
+					return abs
+				}
+				return d
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return abs
+		}
+		d = parent
+	}
+}
+
 // errNotRegular marks a local path that is not a regular file.
 var errNotRegular = errors.New("not a regular file")
 

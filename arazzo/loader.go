@@ -189,7 +189,7 @@ func (l *loader) loadEntry(ctx context.Context, location string) (*Document, Dia
 		// directory is the local tree unless the policy names one.
 		root := l.cfg.policy.LocalRoot
 		if root == "" {
-			root = filepath.Dir(filepath.FromSlash(u.Path))
+			root = projectRoot(filepath.Dir(filepath.FromSlash(u.Path)))
 		}
 		l.tree.add(root)
 		data, err = l.readFile(ctx, filepath.FromSlash(u.Path), display(u), false)

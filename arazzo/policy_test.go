@@ -443,3 +443,27 @@ func TestPublicAddr(t *testing.T) {
 		}
 	}
 }
+
+// The default tree of a local entry is its directory, widened to the top
+// of the repository holding it: arazzo/ beside openapi/ loads in a
+// checkout, not outside one.
+func TestPolicyLocalTreeRepository(t *testing.T) {
+	base := t.TempDir()
+	os.MkdirAll(filepath.Join(base, "arazzo"), 0o755)
+	os.MkdirAll(filepath.Join(base, "openapi"), 0o755)
+	os.WriteFile(filepath.Join(base, "openapi", "api.yaml"), []byte(testAPI), 0o644)
+	entry := filepath.Join(base, "arazzo", "main.yaml")
+	os.WriteFile(entry, []byte(docWith("  - {name: pets, url: ../openapi/api.yaml}\n", "  - workflowId: w\n    steps: [{stepId: a, operationId: listPets}]\n", "")), 0o644)
+	if _, err := Load(context.Background(), entry); err == nil || !strings.Contains(err.Error(), RuleOutsideTree) {
+		t.Errorf("no repository: want %s, got %v", RuleOutsideTree, err)
+	}
+	os.Mkdir(filepath.Join(base, ".git"), 0o755)
+	if _, err := Load(context.Background(), entry); err != nil {
+		t.Errorf("in a repository: %v", err)
+	}
+	// Not above the repository top.
+	os.WriteFile(filepath.Join(base, "arazzo", "up.yaml"), []byte(docWith("  - {name: pets, url: ../../x/api.yaml}\n", "  - workflowId: w\n    steps: [{stepId: a, operationId: listPets}]\n", "")), 0o644)
+	if _, err := Load(context.Background(), filepath.Join(base, "arazzo", "up.yaml")); err == nil || !strings.Contains(err.Error(), RuleOutsideTree) {
+		t.Errorf("above the repository: want %s, got %v", RuleOutsideTree, err)
+	}
+}

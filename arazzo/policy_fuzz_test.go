@@ -24,9 +24,12 @@ type fakeConn struct {
 	wrote  *sync.Map
 }
 
-func (c *fakeConn) RemoteAddr() net.Addr        { return c.remote }
-func (c *fakeConn) LocalAddr() net.Addr         { return c.remote }
-func (c *fakeConn) Write(b []byte) (int, error) { c.wrote.Store(c.remote.String(), true); return len(b), nil }
+func (c *fakeConn) RemoteAddr() net.Addr { return c.remote }
+func (c *fakeConn) LocalAddr() net.Addr  { return c.remote }
+func (c *fakeConn) Write(b []byte) (int, error) {
+	c.wrote.Store(c.remote.String(), true)
+	return len(b), nil
+}
 func (c *fakeConn) Read([]byte) (int, error)    { return 0, io.EOF }
 func (c *fakeConn) Close() error                { return nil }
 func (c *fakeConn) SetDeadline(time.Time) error { return nil }

@@ -155,7 +155,7 @@ func (e *LimitError) Error() string {
 	case "MaxDocumentBytes":
 		return fmt.Sprintf("document is larger than the limit of %d bytes (MaxDocumentBytes)", e.Value)
 	case "MaxTotalBytes":
-		return fmt.Sprintf("the load read more than its limit of %d bytes in all (MaxTotalBytes)", e.Value)
+		return fmt.Sprintf("the load reached its limit of %d bytes in all (MaxTotalBytes)", e.Value)
 	}
 	return fmt.Sprintf("too many source documents (limit %d, %s)", e.Value, e.Limit)
 }

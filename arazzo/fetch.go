@@ -57,6 +57,9 @@ type clients struct {
 	// weft cannot check the dialled address; it checks IP-literal hosts
 	// and "localhost" before the request instead.
 	literalOnly bool
+	// closeIdle closes the guarded pool's idle connections (a clone per
+	// load: none is kept once Load returns; later $ref reads dial anew).
+	closeIdle func()
 }
 
 func newClients(c *http.Client, p *Policy, rules []hostRule) *clients {
@@ -114,6 +117,7 @@ func newClients(c *http.Client, p *Policy, rules []hostRule) *clients {
 		}
 	}
 	g.Transport = tr
+	cl.closeIdle = tr.CloseIdleConnections
 	return cl
 }
 

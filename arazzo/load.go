@@ -83,6 +83,9 @@ func Load(ctx context.Context, location string, opts ...Option) (*Document, erro
 	}
 	l := newLoader(cfg)
 	doc, diags := l.loadEntry(ctx, location)
+	if l.http.closeIdle != nil {
+		l.http.closeIdle()
+	}
 	if diags.HasErrors() {
 		return doc, diags
 	}

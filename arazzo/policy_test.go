@@ -41,6 +41,10 @@ func verdict(d Diagnostic) string {
 	return d.Code + "|" + after + "|" + d.Hint
 }
 
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 const paramsDoc = "p: {name: id, in: query, schema: {type: string}}\n"
 
 // opWithRef is an OpenAPI description whose only operation uses the
@@ -150,6 +154,14 @@ func TestPolicyNetworkDeniesPrivate(t *testing.T) {
 		if doc := load("/main.yaml", p); doc.SourceDescriptions[0].OpenAPI == nil {
 			t.Errorf("%+v: not loaded:\n%s", p, diagLines(doc.Diagnostics))
 		}
+	}
+	// A transport weft cannot see into: IP-literal hosts are checked
+	// before the request.
+	opaque := &http.Client{Transport: roundTripFunc(srv.Client().Transport.RoundTrip)}
+	hits = 0
+	doc, _ = Load(context.Background(), srv.URL+"/main.yaml", WithHTTPClient(opaque))
+	if d := policyDiag(t, doc.Diagnostics, 0); !strings.Contains(d.Message, RulePrivateAddress) || hits != 0 {
+		t.Errorf("opaque transport: %s (hits %d)", d.Message, hits)
 	}
 	// The allow-list restricts hosts too.
 	doc = load("/main.yaml", Policy{AllowPrivate: true, AllowHosts: []string{"example.com"}})

@@ -10,6 +10,18 @@
 // step's Target is bound and the document is validated. [Parse] decodes and
 // validates one document without reading its sources.
 //
+// # Trust boundary
+//
+// What the documents may make Load read is decided by a [Policy]
+// ([WithPolicy]; the zero value is the default): a document from the
+// network may name only public http(s) locations (checked on the dialled
+// address, on every redirect), a local document only files inside its tree
+// and remote URLs; each document, the whole load and the number of
+// documents are capped. A refusal is a [*PolicyError] (diagnostic code
+// "policy") naming the rule; a cap reached is a [*LimitError]. The same
+// policy governs the external $refs of the OpenAPI descriptions, read when
+// operations are bound. docs/security.md has the details.
+//
 // Every object of the model embeds [Meta]: its file, line and column, its
 // JSON pointer and its "x-" extensions. Reusable Objects stay visible as
 // [Reusable] values; the runtime resolves them.

@@ -14,7 +14,8 @@ func TestHookdeckReference(t *testing.T) {
 	if _, err := os.Stat(p); err != nil {
 		t.Skip("reference workflow not present yet")
 	}
-	doc, err := Load(context.Background(), p, WithSchemes("file"))
+	// The workflows name ../openapi/...: the tree is the hookdeck directory.
+	doc, err := Load(context.Background(), p, WithSchemes("file"), WithPolicy(Policy{LocalRoot: filepath.Join(filepath.Dir(p), "..")}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}

@@ -118,7 +118,10 @@ func TestLoadHTTP(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	doc, err := Load(context.Background(), srv.URL+"/flows/main.yaml", WithHTTPClient(srv.Client()))
+	// The server is on loopback: the document from it may name it only
+	// with the policy's opt-in (TestPolicyNetworkDeniesPrivate holds the default).
+	private := WithPolicy(Policy{AllowPrivate: true})
+	doc, err := Load(context.Background(), srv.URL+"/flows/main.yaml", WithHTTPClient(srv.Client()), private)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -14,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/weftflow/weft/openapi"
 )
@@ -30,17 +29,39 @@ type loader struct {
 	apis  map[string]*openapi.Description
 	apiEr map[string]error
 	count int
+
+	hosts []hostRule
+	http  *clients
+	bytes *budget
+	tree  tree
+	// named holds the absolute local paths that remote documents read for
+	// $refs of local descriptions named (such a path is never read).
+	namedMu  sync.Mutex
+	named    map[string]bool
+	namedAll bool
 }
 
 func newLoader(cfg loadConfig) *loader {
 	l := &loader{cfg: cfg, docs: map[string]*Document{}, own: map[*Document]Diagnostics{},
 		deps: map[*Document][]*Document{}, apis: map[string]*openapi.Description{}, apiEr: map[string]error{}}
+	l.hosts = parseHostRules(cfg.policy.AllowHosts)
+	l.http = newClients(cfg.httpClient, &l.cfg.policy, l.hosts)
+	l.bytes = &budget{left: cfg.policy.MaxTotalBytes, max: cfg.policy.MaxTotalBytes}
+	if cfg.policy.MaxTotalBytes == 0 {
+		l.bytes.left, l.bytes.max = DefaultMaxTotalSize, DefaultMaxTotalSize
+	} else if cfg.policy.MaxTotalBytes < 0 {
+		l.bytes.left = -1
+	}
 	if cfg.baseURL != "" {
 		if u, err := l.toURL(cfg.baseURL); err == nil {
 			if !strings.HasSuffix(u.Path, "/") && l.isDir(u) {
 				u.Path += "/"
 			}
 			l.base = u
+			if u.Scheme == "file" {
+				// The caller named this directory: part of the local tree.
+				l.tree.add(filepath.FromSlash(path.Dir(u.Path + "x")))
+			}
 		}
 	}
 	return l
@@ -107,93 +128,44 @@ func (l *loader) schemeAllowed(s string) bool {
 // tried).
 var errNotFound = errors.New("not found")
 
-// read fetches the document at u, honouring the size cap, the allowed
-// schemes and ctx.
-func (l *loader) read(ctx context.Context, u *url.URL) ([]byte, error) {
+func isRemote(u *url.URL) bool { return u != nil && (u.Scheme == "http" || u.Scheme == "https") }
+
+// read fetches the document at u under the policy: by says who named u.
+// It honours the caps, the allowed schemes and ctx.
+func (l *loader) read(ctx context.Context, u *url.URL, by trust) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	switch u.Scheme {
 	case "":
+		if by == byNetwork {
+			return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
+		}
 		if l.cfg.fsys == nil {
 			return nil, fmt.Errorf("relative location %q and no file system", u.String())
 		}
-		f, err := l.cfg.fsys.Open(fsPath(u.Path))
-		if err != nil && u.RawPath != "" {
-			f, err = l.cfg.fsys.Open(fsPath(u.RawPath))
+		data, err := l.readFS(ctx, fsPath(u.Path))
+		if errors.Is(err, errNotFound) && u.RawPath != "" {
+			data, err = l.readFS(ctx, fsPath(u.RawPath))
 		}
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, errNotFound
-			}
-			return nil, err
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, fmt.Errorf("%s is a directory", fsPath(u.Path))
-		}
-		return l.readCapped(f)
+		return data, err
 	case "file":
 		if !l.schemeAllowed("file") {
-			return nil, fmt.Errorf("scheme %q is not allowed", u.Scheme)
+			return nil, &PolicyError{Rule: RuleScheme, Location: display(u)}
 		}
-		p := filepath.FromSlash(u.Path)
-		f, err := os.Open(p)
-		if err != nil && u.RawPath != "" {
-			f, err = os.Open(filepath.FromSlash(u.RawPath))
+		if by == byNetwork {
+			return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
 		}
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, errNotFound
-			}
-			return nil, err
+		inTree := !l.cfg.policy.AllowLocalOutside
+		data, err := l.readFile(ctx, filepath.FromSlash(u.Path), display(u), inTree)
+		if errors.Is(err, errNotFound) && u.RawPath != "" {
+			data, err = l.readFile(ctx, filepath.FromSlash(u.RawPath), display(u), inTree)
 		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, fmt.Errorf("%s is a directory", p)
-		}
-		return l.readCapped(f)
+		return data, err
 	case "http", "https":
-		if !l.schemeAllowed(u.Scheme) {
-			return nil, fmt.Errorf("scheme %q is not allowed", u.Scheme)
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Accept", "application/yaml, application/json;q=0.9, */*;q=0.5")
-		resp, err := l.cfg.httpClient.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode == http.StatusNotFound {
-			return nil, fmt.Errorf("%w: GET %s: %s", errNotFound, u.Redacted(), resp.Status)
-		}
-		if resp.StatusCode/100 != 2 {
-			return nil, fmt.Errorf("GET %s: %s", u.Redacted(), resp.Status)
-		}
-		if resp.ContentLength > l.cfg.maxBytes && l.cfg.maxBytes > 0 {
-			return nil, fmt.Errorf("document is larger than the limit of %d bytes", l.cfg.maxBytes)
-		}
-		return l.readCapped(resp.Body)
+		return l.get(ctx, u, by)
 	}
-	return nil, fmt.Errorf("scheme %q is not supported", u.Scheme)
-}
-
-func (l *loader) readCapped(r io.Reader) ([]byte, error) {
-	max := l.cfg.maxBytes
-	if max <= 0 {
-		max = DefaultMaxDocumentSize
-	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("document is larger than the limit of %d bytes", max)
-	}
-	return data, nil
+	return nil, &PolicyError{Rule: RuleScheme, Location: u.Redacted()}
 }
 
 // loadEntry loads the entry document and everything it references.
@@ -211,8 +183,26 @@ func (l *loader) loadEntry(ctx context.Context, location string) (*Document, Dia
 	if u.Scheme != "" && !l.schemeAllowed(u.Scheme) {
 		return fail(fmt.Sprintf("scheme %q is not allowed", u.Scheme), "allow it with WithSchemes")
 	}
-	data, err := l.read(ctx, u)
+	var data []byte
+	if u.Scheme == "file" {
+		// The caller named the entry: read it wherever it is; its
+		// directory is the local tree unless the policy names one.
+		root := l.cfg.policy.LocalRoot
+		if root == "" {
+			root = projectRoot(filepath.Dir(filepath.FromSlash(u.Path)))
+		}
+		l.tree.add(root)
+		data, err = l.readFile(ctx, filepath.FromSlash(u.Path), display(u), false)
+	} else {
+		data, err = l.read(ctx, u, byCaller)
+	}
 	if err != nil {
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			d, ds := fail("cannot read "+location+": "+err.Error(), pe.hint())
+			ds[0].Code = "policy"
+			return d, ds
+		}
 		return fail("cannot read "+location+": "+err.Error(), "")
 	}
 	l.count++
@@ -313,6 +303,7 @@ func isRelativeRef(s string) bool {
 // loadSources loads every source description of doc.
 func (l *loader) loadSources(ctx context.Context, doc *Document) {
 	add := func(d Diagnostic) { l.own[doc] = append(l.own[doc], d) }
+	by := trustOf(doc.URL)
 	for _, s := range doc.SourceDescriptions {
 		if s.URL == "" {
 			continue // the schema reports it
@@ -331,10 +322,10 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			continue
 		}
 		u := doc.URL.ResolveReference(ref)
-		data, cached, err := l.fetch(ctx, u)
+		data, cached, err := l.fetch(ctx, u, by)
 		if err != nil && errors.Is(err, errNotFound) && l.base != nil && isRelativeRef(s.URL) {
 			u2 := l.base.ResolveReference(ref)
-			if data2, cached2, err2 := l.fetch(ctx, u2); err2 == nil {
+			if data2, cached2, err2 := l.fetch(ctx, u2, by); err2 == nil {
 				add(Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: "base-url",
 					Message: fmt.Sprintf("source %q resolves only against the base URL, to %s", s.Name, display(u2)),
 					Hint:    "write the URL relative to this document, as RFC 3986 requires"})
@@ -350,9 +341,17 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				code = "cancelled"
 			}
+			var pe *PolicyError
+			var le *LimitError
 			if errors.Is(err, errSourceLimit) {
 				code = "source-limit"
-				hint = "raise the limit with WithMaxSources"
+				hint = "raise the limit with WithMaxSources or Policy.MaxSources"
+			} else if errors.As(err, &le) {
+				code = "limit"
+				hint = "raise Policy." + le.Limit
+			} else if errors.As(err, &pe) {
+				errAt("policy", fmt.Sprintf("source %q: %v", s.Name, pe), pe.hint())
+				continue
 			}
 			errAt(code, fmt.Sprintf("source %q: cannot read %s: %v", s.Name, display(u), err), hint)
 			continue
@@ -377,7 +376,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			desc, done := l.apis[key]
 			perr := l.apiEr[key]
 			if !done && perr == nil {
-				desc, perr = openapi.Parse(ctx, data, u, openapi.ParseOptions{Read: l.readFunc})
+				desc, perr = openapi.Parse(ctx, data, u, openapi.ParseOptions{Read: l.readerFor(u)})
 				l.apis[key], l.apiEr[key] = desc, perr
 			}
 			if perr != nil {
@@ -410,7 +409,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 var errSourceLimit = errors.New("too many source documents")
 
 // fetch returns a cached Arazzo document for u, or its bytes.
-func (l *loader) fetch(ctx context.Context, u *url.URL) ([]byte, *Document, error) {
+func (l *loader) fetch(ctx context.Context, u *url.URL, by trust) ([]byte, *Document, error) {
 	key := u.String()
 	if d := l.docs[key]; d != nil {
 		return nil, d, nil
@@ -418,10 +417,10 @@ func (l *loader) fetch(ctx context.Context, u *url.URL) ([]byte, *Document, erro
 	if _, ok := l.apis[key]; ok {
 		return nil, nil, nil
 	}
-	if l.cfg.maxSources > 0 && l.count >= l.cfg.maxSources {
-		return nil, nil, fmt.Errorf("%w (limit %d)", errSourceLimit, l.cfg.maxSources)
+	if max := l.cfg.policy.MaxSources; max > 0 && l.count >= max {
+		return nil, nil, &LimitError{Limit: "MaxSources", Value: int64(max)}
 	}
-	data, err := l.read(ctx, u)
+	data, err := l.read(ctx, u, by)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -429,7 +428,28 @@ func (l *loader) fetch(ctx context.Context, u *url.URL) ([]byte, *Document, erro
 	return data, nil, nil
 }
 
-// readFunc is the openapi.ReadFunc for external $refs.
-func (l *loader) readFunc(ctx context.Context, u *url.URL) ([]byte, error) {
-	return l.read(ctx, u)
+// readerFor is the openapi.ReadFunc for the external $refs of the
+// description at origin. kin-openapi resolves nested references itself
+// without saying which document named one, so: every http(s) target is
+// treated as named by the network; a local target is read only for a
+// local description, inside the tree, and when no remote document read
+// for these $refs named that path.
+func (l *loader) readerFor(origin *url.URL) openapi.ReadFunc {
+	by := trustOf(origin)
+	return func(ctx context.Context, u *url.URL) ([]byte, error) {
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if !isRemote(u) {
+			if l.isNamed(u.Path) {
+				return nil, &PolicyError{Rule: RuleNetworkToLocal, Location: display(u)}
+			}
+			return l.read(ctx, u, by)
+		}
+		data, err := l.read(ctx, u, byNetwork)
+		if err == nil && by == byLocal {
+			l.noteNamed(data)
+		}
+		return data, err
+	}
 }

@@ -134,7 +134,7 @@ func TestCorpusSweep(t *testing.T) {
 	var panics, unnamed int
 	for _, p := range files {
 		rel, _ := filepath.Rel(corpus, p)
-		opts := []Option{WithHTTPClient(client)}
+		opts := []Option{WithHTTPClient(client), WithPolicy(Policy{LocalRoot: corpus})}
 		if strings.HasPrefix(p, jentic) {
 			opts = append(opts, WithBaseURL(jentic))
 		}

@@ -375,7 +375,7 @@ func TestFixtureDocumentsRejected(t *testing.T) {
 			t.Logf("skip %s: %v", c.file, err)
 			continue
 		}
-		doc, err := Load(context.Background(), p, WithSchemes("file"))
+		doc, err := Load(context.Background(), p, WithSchemes("file"), WithPolicy(Policy{LocalRoot: corpus}))
 		var ds Diagnostics
 		if doc != nil {
 			ds = doc.Diagnostics

@@ -14,13 +14,13 @@ import (
 
 // loadDoc loads an Arazzo document. It returns the document and its error
 // diagnostics as an error (nil when none).
-func loadDoc(ctx context.Context, location string) (doc *arazzo.Document, err error) {
+func loadDoc(ctx context.Context, location string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, fmt.Errorf("%s: internal error while loading: %v", location, r)
 		}
 	}()
-	return arazzo.Load(ctx, location)
+	return arazzo.Load(ctx, location, opts...)
 }
 
 // printDiagnostics writes the findings of a load: every diagnostic of the
@@ -57,7 +57,8 @@ func printDiagnostics(w io.Writer, location string, doc *arazzo.Document, err er
 }
 
 func (e *env) validate(args []string) error {
-	fs := newFlagSet("validate", "validate DOC...", e.stderr)
+	fs := newFlagSet("validate", "validate DOC...\n"+loaderFlagsUsage, e.stderr)
+	lf := addLoaderFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func (e *env) validate(args []string) error {
 	}
 	failed := false
 	for _, loc := range pos {
-		doc, err := loadDoc(context.Background(), loc)
+		doc, err := loadDoc(context.Background(), loc, lf.options()...)
 		errs, warns := printDiagnostics(e.stdout, loc, doc, err)
 		if errs > 0 {
 			failed = true
@@ -85,9 +86,9 @@ func (e *env) validate(args []string) error {
 
 // loadForUse loads a document for list, env and run: error diagnostics are
 // printed to stderr and make a document error (exit 2); warnings are
-// printed too.
-func (e *env) loadForUse(ctx context.Context, loc string) (*arazzo.Document, error) {
-	doc, err := loadDoc(ctx, loc)
+// printed too. lf is the loader policy.
+func (e *env) loadForUse(ctx context.Context, loc string, lf *loaderFlags) (*arazzo.Document, error) {
+	doc, err := loadDoc(ctx, loc, lf.options()...)
 	if err != nil || doc == nil {
 		printDiagnostics(e.stderr, loc, doc, err)
 		return nil, exitError{code: exitUsage, msg: loc + ": document has errors"}
@@ -99,7 +100,8 @@ func (e *env) loadForUse(ctx context.Context, loc string) (*arazzo.Document, err
 }
 
 func (e *env) list(args []string) error {
-	fs := newFlagSet("list", "list DOC", e.stderr)
+	fs := newFlagSet("list", "list DOC\n"+loaderFlagsUsage, e.stderr)
+	lf := addLoaderFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -108,7 +110,7 @@ func (e *env) list(args []string) error {
 		fs.Usage()
 		return usagef("list: want exactly one document")
 	}
-	doc, err := e.loadForUse(context.Background(), pos[0])
+	doc, err := e.loadForUse(context.Background(), pos[0], lf)
 	if err != nil {
 		return err
 	}

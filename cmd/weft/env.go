@@ -6,7 +6,8 @@ import (
 )
 
 func (e *env) envCmd(args []string) error {
-	fs := newFlagSet("env", "env DOC", e.stderr)
+	fs := newFlagSet("env", "env DOC\n"+loaderFlagsUsage, e.stderr)
+	lf := addLoaderFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -15,7 +16,7 @@ func (e *env) envCmd(args []string) error {
 		fs.Usage()
 		return usagef("env: want exactly one document")
 	}
-	doc, err := e.loadForUse(context.Background(), pos[0])
+	doc, err := e.loadForUse(context.Background(), pos[0], lf)
 	if err != nil {
 		return err
 	}

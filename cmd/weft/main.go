@@ -3,14 +3,18 @@
 //
 // Usage:
 //
-//	weft validate DOC...
-//	weft list DOC
-//	weft env DOC
+//	weft validate [loader flags] DOC...
+//	weft list [loader flags] DOC
+//	weft env [loader flags] DOC
 //	weft run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
 //	    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
-//	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
+//	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v] [loader flags]
 //	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
 //	weft version
+//
+// Loader flags (the loader policy, see weft help): --allow-host HOST...,
+// --allow-private, --local-root DIR, --allow-local-outside,
+// --max-document-bytes N, --max-total-bytes N, --max-sources N.
 //
 // Exit status: 0 when the workflow succeeded (or the documents are valid),
 // 1 when it failed (or a document has errors, for validate), 2 for usage
@@ -50,7 +54,8 @@ Usage:
   weft version                  print the version
 
 Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or document error.
-`
+
+` + loaderHelp
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

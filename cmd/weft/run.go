@@ -20,7 +20,8 @@ import (
 
 const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
     [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
-    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]`
+    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
+` + loaderFlagsUsage
 
 func (e *env) runCmd(args []string) error {
 	fs := newFlagSet("run", runUsage, e.stderr)
@@ -37,6 +38,7 @@ func (e *env) runCmd(args []string) error {
 	)
 	fs.Var(&inputFlags, "input", "set input `name=value` (converted by the input schema's type, else JSON, else string); repeatable")
 	fs.Var(&serverFlag, "server", "use `SOURCE=URL` as the base URL of every operation of a source; repeatable")
+	lf := addLoaderFlags(fs)
 	fs.Var(&varFlag, "server-var", "set server variable `SOURCE.NAME=VALUE`; repeatable")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -77,7 +79,7 @@ func (e *env) runCmd(args []string) error {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	doc, err := e.loadForUse(ctx, pos[0])
+	doc, err := e.loadForUse(ctx, pos[0], lf)
 	if err != nil {
 		return err
 	}

@@ -130,7 +130,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		servers["*"] = srv.APIURL
 	}
 
-	doc, err := arazzo.Load(ctx, docPath)
+	// Hookdeck's layout: arazzo/ beside openapi/, so the local tree is the
+	// directory above the workflow's.
+	doc, err := arazzo.Load(ctx, docPath, arazzo.WithPolicy(arazzo.Policy{LocalRoot: filepath.Dir(filepath.Dir(docPath))}))
 	if err != nil {
 		fmt.Fprintf(stderr, "loading %s:\n%v\n", docPath, err)
 		return 2

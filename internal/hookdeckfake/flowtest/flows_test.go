@@ -88,7 +88,8 @@ func api(t *testing.T, f *hookdeckfake.Running, method, path string, body any) m
 func run(t *testing.T, path, workflowID string, f *hookdeckfake.Running, inputs map[string]any) *runtime.Result {
 	t.Helper()
 	ctx := context.Background()
-	doc, err := arazzo.Load(ctx, path)
+	// arazzo/ beside openapi/: the local tree is the directory above.
+	doc, err := arazzo.Load(ctx, path, arazzo.WithPolicy(arazzo.Policy{LocalRoot: filepath.Dir(filepath.Dir(path))}))
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}

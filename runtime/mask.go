@@ -504,9 +504,11 @@ func (m *masker) body(b []byte) []byte {
 	if st.isSecret(s) {
 		return []byte(Mask)
 	}
+	s = st.text(s)
 	if st.short {
-		// Short secrets are masked as JSON members, which substitution in
-		// the text does not reach (numbers, say).
+		// Short secrets that are JSON members but not strings (numbers)
+		// are out of reach of the text rules: decode, mask the members,
+		// and re-encode (compact, keys sorted) only when one was a secret.
 		if t := strings.TrimSpace(s); t != "" && (t[0] == '{' || t[0] == '[') {
 			dec := json.NewDecoder(strings.NewReader(t))
 			dec.UseNumber()
@@ -523,7 +525,7 @@ func (m *masker) body(b []byte) []byte {
 			}
 		}
 	}
-	return []byte(st.text(s))
+	return []byte(s)
 }
 
 // maskValue returns v with secrets masked in every leaf (a leaf that is a

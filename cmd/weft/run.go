@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -50,7 +51,7 @@ func (e *env) runCmd(args []string) error {
 	for _, s := range serverFlag {
 		name, url, ok := strings.Cut(s, "=")
 		if !ok || name == "" || url == "" {
-			return usagef("--server %q: want SOURCE=URL", s)
+			return usagef("--server %q: want SOURCE=URL", redactURLArg(s))
 		}
 		opts = append(opts, runtime.WithServer(name, url))
 	}
@@ -150,6 +151,17 @@ func (e *env) runCmd(args []string) error {
 		return exitError{code: exitFailed}
 	}
 	return nil
+}
+
+// redactURLArg hides the password of a URL in a flag value ("URL" or
+// "NAME=URL") for a message.
+func redactURLArg(s string) string {
+	for _, cand := range []string{s, s[strings.IndexByte(s, '=')+1:]} {
+		if u, err := url.Parse(cand); err == nil && u.User != nil {
+			return s[:len(s)-len(cand)] + u.Redacted()
+		}
+	}
+	return s
 }
 
 // newRunner calls runtime.New, turning a panic into an error.

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -246,7 +247,32 @@ func (f *Fixture) Leaks(where, text string) []string {
 			}
 		}
 	}
+	// Base64 blobs ([]byte values in JSON, basic credentials) are decoded
+	// and scanned too: a secret inside a blob does not show as the base64
+	// of the secret alone.
+	for _, blob := range base64Blob.FindAllString(text, -1) {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			if dec, err := enc.DecodeString(blob); err == nil {
+				for _, l := range f.Leaks(where+" (base64-decoded)", string(dec)) {
+					out = append(out, l)
+				}
+				break
+			}
+		}
+	}
 	sort.Strings(out)
+	return dedupe(out)
+}
+
+var base64Blob = regexp.MustCompile(`[A-Za-z0-9+/_-]{12,}={0,2}`)
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
 	return out
 }
 

@@ -41,10 +41,10 @@ var sensitiveHeaders = map[string]bool{
 // readers take an immutable snapshot, so masking never blocks on a writer.
 // The zero value masks nothing but URL passwords and is ready to use.
 type masker struct {
-	mu      sync.Mutex // serializes writers
-	secrets map[string]bool
-	headers map[string]bool // canonical header names masked whole
-	params  map[string]bool // query, form and cookie names masked whole
+	mu      sync.Mutex          // serializes writers
+	secrets map[string][]string // secret -> its encodings (secretForms)
+	headers map[string]bool     // canonical header names masked whole
+	params  map[string]bool     // query, form and cookie names masked whole
 	st      atomic.Pointer[maskState]
 }
 
@@ -58,6 +58,8 @@ type maskState struct {
 }
 
 var emptyMaskState maskState
+
+const quotedMask = `"` + Mask + `"`
 
 func newMasker() *masker { return &masker{} }
 
@@ -74,18 +76,25 @@ func (m *masker) add(secrets ...string) {
 	defer m.mu.Unlock()
 	changed := false
 	for _, s := range secrets {
-		if s == "" || m.secrets[s] {
-			continue
+		if m.learn(s) {
+			changed = true
 		}
-		if m.secrets == nil {
-			m.secrets = map[string]bool{}
-		}
-		m.secrets[s] = true
-		changed = true
 	}
 	if changed {
 		m.rebuild()
 	}
+}
+
+// learn records secret s; m.mu is held. It reports whether s is new.
+func (m *masker) learn(s string) bool {
+	if _, known := m.secrets[s]; s == "" || known {
+		return false
+	}
+	if m.secrets == nil {
+		m.secrets = map[string][]string{}
+	}
+	m.secrets[s] = secretForms(s)
+	return true
 }
 
 // addRequest learns the credentials security put on req and where it put
@@ -95,7 +104,13 @@ func (m *masker) addRequest(req *openapi.Request) {
 		return
 	}
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	changed := false
+	for _, s := range req.Secrets {
+		if m.learn(s) {
+			changed = true
+		}
+	}
 	for _, p := range req.Credentials {
 		set := &m.params
 		name := p.Name
@@ -114,8 +129,6 @@ func (m *masker) addRequest(req *openapi.Request) {
 	if changed {
 		m.rebuild()
 	}
-	m.mu.Unlock()
-	m.add(req.Secrets...)
 }
 
 // addValue learns every leaf of v as a secret: strings and numbers (as
@@ -157,6 +170,9 @@ func (m *masker) addAt(v any, paths []secretPath) {
 // addServerURL learns the password of a base URL's userinfo and the basic
 // credentials net/http derives from it.
 func (m *masker) addServerURL(raw string) {
+	if !strings.Contains(raw, "@") {
+		return
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return
@@ -180,8 +196,7 @@ func (m *masker) rebuild() {
 			pairs = append(pairs, old, repl)
 		}
 	}
-	for s := range m.secrets {
-		forms := secretForms(s)
+	for s, forms := range m.secrets {
 		for _, f := range forms {
 			st.exact[f] = true
 		}
@@ -195,7 +210,7 @@ func (m *masker) rebuild() {
 		// A JSON string that is exactly the secret is masked whatever its
 		// length.
 		for _, f := range jsonForms(s) {
-			addPair(`"`+f+`"`, `"`+Mask+`"`)
+			addPair(`"`+f+`"`, quotedMask)
 		}
 	}
 	if len(pairs) > 0 {
@@ -250,6 +265,14 @@ func secretForms(s string) []string {
 // jsonForms is s escaped as the inside of a JSON string, with and without
 // HTML escaping (\u003c for <).
 func jsonForms(s string) []string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	if plain {
+		return []string{s}
+	}
 	h, _ := json.Marshal(s)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -318,11 +341,15 @@ func (st *maskState) isSecret(s string) bool {
 	if st.exact[s] || st.exact[strings.TrimSpace(s)] {
 		return true
 	}
-	if u, err := url.PathUnescape(s); err == nil && st.exact[u] {
-		return true
+	if strings.IndexByte(s, '%') >= 0 {
+		if u, err := url.PathUnescape(s); err == nil && st.exact[u] {
+			return true
+		}
 	}
-	if u, err := url.QueryUnescape(s); err == nil && st.exact[u] {
-		return true
+	if strings.ContainsAny(s, "%+") {
+		if u, err := url.QueryUnescape(s); err == nil && st.exact[u] {
+			return true
+		}
 	}
 	return false
 }
@@ -453,16 +480,25 @@ func (st *maskState) pathSegments(s string) string {
 	if k := strings.IndexAny(s[start:], "?#"); k >= 0 {
 		end = start + k
 	}
-	segs := strings.Split(s[start:end], "/")
-	changed := false
+	path := s[start:end]
+	found := false
+	for rest := path; rest != "" && !found; {
+		seg := rest
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			seg, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		found = seg != "" && st.isSecret(seg)
+	}
+	if !found {
+		return s
+	}
+	segs := strings.Split(path, "/")
 	for i, seg := range segs {
 		if seg != "" && st.isSecret(seg) {
 			segs[i] = Mask
-			changed = true
 		}
-	}
-	if !changed {
-		return s
 	}
 	return s[:start] + strings.Join(segs, "/") + s[end:]
 }

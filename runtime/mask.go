@@ -326,6 +326,9 @@ func (m *masker) mask(s string) string {
 
 func (st *maskState) text(s string) string {
 	s = maskUserinfo(s)
+	if st.short {
+		s = st.urlPaths(s)
+	}
 	s = st.pairs(s)
 	if st.r != nil {
 		s = st.r.Replace(s)
@@ -463,6 +466,62 @@ func (m *masker) url(s string) string {
 	return st.text(st.pathSegments(s))
 }
 
+// maskSegment masks a path segment that is a secret, keeping punctuation
+// a message put after it ("GET http://h/p/x: refused").
+func (st *maskState) maskSegment(seg string) (string, bool) {
+	if seg == "" {
+		return seg, false
+	}
+	if st.isSecret(seg) {
+		return Mask, true
+	}
+	if t := strings.TrimRight(seg, ":,."); t != seg && st.isSecret(t) {
+		return Mask + seg[len(t):], true
+	}
+	return seg, false
+}
+
+// urlPaths masks, in every absolute URL in s (an error message, say), the
+// path segments that are secrets: what a short secret in a path needs.
+func (st *maskState) urlPaths(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "://")
+		if i < 0 {
+			break
+		}
+		start := off + i
+		for start > 0 && isSchemeChar(s[start-1]) {
+			start--
+		}
+		end := off + i + 3
+		for end < len(s) && strings.IndexByte(" \t\r\n\"'<>", s[end]) < 0 {
+			end++
+		}
+		if u := s[start:end]; u != "" {
+			if m := st.pathSegments(u); m != u {
+				b.WriteString(s[last:start])
+				b.WriteString(m)
+				last = end
+			}
+		}
+		off = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isSchemeChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
 // pathSegments masks the path segments of URL s that are secrets.
 func (st *maskState) pathSegments(s string) string {
 	if len(st.exact) == 0 {
@@ -489,16 +548,14 @@ func (st *maskState) pathSegments(s string) string {
 		} else {
 			rest = ""
 		}
-		found = seg != "" && st.isSecret(seg)
+		_, found = st.maskSegment(seg)
 	}
 	if !found {
 		return s
 	}
 	segs := strings.Split(path, "/")
 	for i, seg := range segs {
-		if seg != "" && st.isSecret(seg) {
-			segs[i] = Mask
-		}
+		segs[i], _ = st.maskSegment(seg)
 	}
 	return s[:start] + strings.Join(segs, "/") + s[end:]
 }

@@ -34,6 +34,9 @@ func TestMaskLengthRule(t *testing.T) {
 	if got := m.url("http://h/a/k3y/b?q=1"); got != "http://h/a/****/b?q=1" {
 		t.Errorf("url: a short secret path segment: got %q", got)
 	}
+	if got := m.mask(`GET "http://h/a/k3y": refused; GET http://h/k3y: refused; see /a/k3y`); got != `GET "http://h/a/****": refused; GET http://h/****: refused; see /a/k3y` {
+		t.Errorf("a URL in a message: got %q", got)
+	}
 	h := m.header(http.Header{"X-Key": {"k3y"}, "X-Auth": {"Token k3y"}, "X-Other": {"k3ys"}})
 	if h.Get("X-Key") != Mask || h.Get("X-Auth") != "Token "+Mask || h.Get("X-Other") != "k3ys" {
 		t.Errorf("header: %v", h)

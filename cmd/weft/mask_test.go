@@ -74,3 +74,17 @@ func TestServerFlagErrorMasksPassword(t *testing.T) {
 		t.Errorf("the usage error shows the password:\n%s", stderr.String())
 	}
 }
+
+// An --input value that does not convert is not echoed: it may be a
+// secret (a password pin that is not a number).
+func TestInputErrorHidesValue(t *testing.T) {
+	f := leakfixture.New(t)
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"run", f.Doc, "--input", "pin=" + leakfixture.InputPW}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "--input pin") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	if leaks := f.Leaks("stderr", stderr.String()+stdout.String()); len(leaks) > 0 {
+		t.Errorf("the usage error shows the value:\n%s", stderr.String())
+	}
+}

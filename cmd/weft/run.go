@@ -340,7 +340,8 @@ func convertInput(schema map[string]any, raw string) (any, error) {
 		}
 		errs = append(errs, err.Error())
 	}
-	return nil, fmt.Errorf("%q is not %s", raw, strings.Join(types, " or "))
+	// The value is not echoed: it may be a secret.
+	return nil, fmt.Errorf("the value is not %s", strings.Join(types, " or "))
 }
 
 func convertAs(t, raw string) (any, error) {

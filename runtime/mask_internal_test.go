@@ -199,3 +199,27 @@ func FuzzMask(f *testing.F) {
 		m.maskValue(map[string]any{text: []any{text, []byte(text)}})
 	})
 }
+
+// Masking is linear in the text: hostile shapes of half a MiB (quadratic
+// work would take minutes) (runs of
+// "=", of "://", of pairs, deep JSON) are masked quickly.
+func TestMaskLinearOnHostileText(t *testing.T) {
+	m := newMasker()
+	m.add("k3y", "long-secret")
+	m.addRequest(&openapi.Request{Credentials: []openapi.Placement{{In: "query", Name: "a"}}})
+	for name, text := range map[string]string{
+		"equals":  strings.Repeat("=", 1<<19),
+		"schemes": strings.Repeat("x://", 1<<17),
+		"pairs":   strings.Repeat("a=b&", 1<<17),
+		"at":      "http://" + strings.Repeat("u:p@", 1<<17),
+		"json":    strings.Repeat("[", 1<<18) + strings.Repeat("]", 1<<18),
+	} {
+		start := time.Now()
+		m.mask(text)
+		m.url(text)
+		m.body([]byte(text))
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: %v", name, d)
+		}
+	}
+}

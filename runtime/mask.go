@@ -457,13 +457,14 @@ func maskUserinfo(s string) string {
 }
 
 // url masks a request URL: its password, every path segment that is a
-// secret, query parameters by name and value, then as text.
+// secret, query parameters by name and value, then as text. (Path
+// segments matter for short secrets only: text replaces longer ones
+// wherever they are.)
 func (m *masker) url(s string) string {
 	if s == "" {
 		return s
 	}
-	st := m.load()
-	return st.text(st.pathSegments(s))
+	return m.load().text(s)
 }
 
 // maskSegment masks a path segment that is a secret, keeping punctuation

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,7 @@ type workflow struct {
 	id       string
 	schema   *jsonschema.Schema
 	defaults map[string]any
-	secret   map[string]bool // input names whose values are secrets
+	secrets  []secretPath // where the inputs hold secrets (see secretPaths)
 	steps    []*step
 	index    map[string]int
 	success  []*action
@@ -490,7 +491,6 @@ var secretName = regexp.MustCompile(`(?i)(secret|token|password|passwd|api[-_]?k
 // compileInputs compiles the inputs JSON Schema (2020-12), with $ref to
 // the document's components resolved, and records defaults and secrets.
 func (c *compiler) compileInputs(w *workflow) error {
-	w.secret = map[string]bool{}
 	schema := w.wf.Inputs
 	if schema == nil {
 		return nil
@@ -534,18 +534,114 @@ func (c *compiler) compileInputs(w *workflow) error {
 		return err
 	}
 	w.schema = sch
-	// Defaults and secrets from the top-level properties (through one $ref).
+	// Defaults from the top-level properties (through one $ref).
 	props := topProperties(sch)
 	w.defaults = map[string]any{}
 	for name, p := range props {
 		if p.Default != nil {
 			w.defaults[name] = p.Default
 		}
-		if p.Format == "password" || secretName.MatchString(name) {
-			w.secret[name] = true
+	}
+	w.secrets, err = secretPaths(sch)
+	return err
+}
+
+// maxSecretSchemaVisits bounds the subschemas secretPaths visits (a schema
+// whose $refs fan out would otherwise take exponential time).
+const maxSecretSchemaVisits = 20000
+
+// maxSecretSchemaDepth bounds how deep secretPaths looks into the inputs.
+const maxSecretSchemaDepth = 32
+
+// secretPaths finds where the inputs hold secrets (decisions H4): a
+// property whose schema says format: password, or whose name says secret,
+// token, password, passwd, api key, authorization or credential, at any
+// depth under properties, patternProperties, additionalProperties, items,
+// prefixItems and additionalItems, following $ref, allOf, anyOf, oneOf and
+// if/then/else. Everything under such a property is secret. A schema
+// larger than the walk's budget is an error naming it.
+func secretPaths(root *jsonschema.Schema) ([]secretPath, error) {
+	var out []secretPath
+	seen := map[string]bool{}
+	add := func(p []pathSeg) {
+		key := fmt.Sprint(p)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, append(secretPath(nil), p...))
 		}
 	}
-	return nil
+	visits := 0
+	onPath := map[*jsonschema.Schema]bool{}
+	var walk func(s *jsonschema.Schema, path []pathSeg) error
+	walk = func(s *jsonschema.Schema, path []pathSeg) error {
+		if s == nil || onPath[s] || len(path) > maxSecretSchemaDepth {
+			return nil
+		}
+		if visits++; visits > maxSecretSchemaVisits {
+			return fmt.Errorf("inputs schema: more than %d subschemas to search for secrets (limit maxSecretSchemaVisits)", maxSecretSchemaVisits)
+		}
+		if s.Format == "password" {
+			add(path)
+			return nil
+		}
+		onPath[s] = true
+		defer delete(onPath, s)
+		child := func(seg pathSeg) []pathSeg {
+			return append(path[:len(path):len(path)], seg)
+		}
+		names := make([]string, 0, len(s.Properties))
+		for name := range s.Properties {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			p := child(pathSeg{name: name})
+			if secretName.MatchString(name) {
+				add(p)
+				continue
+			}
+			if err := walk(s.Properties[name], p); err != nil {
+				return err
+			}
+		}
+		anyPath := child(pathSeg{any: true})
+		subs := []*jsonschema.Schema{s.Items2020, s.UnevaluatedItems, s.UnevaluatedProperties}
+		for _, p := range s.PatternProperties {
+			subs = append(subs, p)
+		}
+		if p, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
+			subs = append(subs, p)
+		}
+		if p, ok := s.AdditionalItems.(*jsonschema.Schema); ok {
+			subs = append(subs, p)
+		}
+		switch it := s.Items.(type) {
+		case *jsonschema.Schema:
+			subs = append(subs, it)
+		case []*jsonschema.Schema:
+			subs = append(subs, it...)
+		}
+		subs = append(subs, s.PrefixItems...)
+		for _, sub := range subs {
+			if err := walk(sub, anyPath); err != nil {
+				return err
+			}
+		}
+		same := []*jsonschema.Schema{s.Ref, s.DynamicRef, s.RecursiveRef, s.Then, s.Else}
+		same = append(same, s.AllOf...)
+		same = append(same, s.AnyOf...)
+		same = append(same, s.OneOf...)
+		for _, sub := range same {
+			if err := walk(sub, path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root, nil); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // nestedDeeper reports whether v nests objects and arrays more than max

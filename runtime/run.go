@@ -73,6 +73,9 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		masker:    newMasker(),
 		stepsHint: len(w.steps),
 	}
+	for _, u := range r.cfg.servers {
+		ru.masker.addServerURL(u)
+	}
 	ru.log = r.cfg.logger
 	if _, discard := ru.log.Handler().(discardHandler); !discard {
 		ru.log = ru.log.With("run_id", ru.id)
@@ -212,11 +215,6 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 			in[k] = v
 		}
 	}
-	for name := range w.secret {
-		if s, ok := in[name].(string); ok {
-			ru.masker.add(s)
-		}
-	}
 	// Normalise to JSON types so that the schema validator and the
 	// expression evaluator see one set of types.
 	norm, ok := jsonNative(in).(map[string]any)
@@ -231,6 +229,8 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 			return nil, &InputError{WorkflowID: w.id, Problems: []string{err.Error()}}
 		}
 	}
+	// Secrets are known before any message about the inputs is written.
+	ru.masker.addAt(norm, w.secrets)
 	if w.schema != nil {
 		if err := w.schema.Validate(norm); err != nil {
 			var ve *jsonschema.ValidationError
@@ -621,7 +621,7 @@ func (ru *run) finish(rec *StepRecord, action string) {
 
 // emit appends the record to the trace and tells the observer.
 func (ru *run) emit(rec *StepRecord) {
-	rec.URL = ru.masker.mask(rec.URL)
+	rec.URL = ru.masker.url(rec.URL)
 	rec.Error = ru.masker.mask(rec.Error)
 	for i := range rec.FailedCriteria {
 		rec.FailedCriteria[i].Detail = ru.masker.mask(rec.FailedCriteria[i].Detail)
@@ -770,7 +770,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			rec.Missing = missing
 			return rec, ex, false, stop
 		}
-		ru.masker.add(req.Secrets...)
+		ru.masker.addRequest(req)
 		ex.req = req
 		rec.Method = req.HTTP.Method
 		rec.URL = req.HTTP.URL.String()
@@ -785,7 +785,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 				return rec, ex, false, stop
 			}
 			if berr == nil {
-				ru.masker.add(again.Secrets...)
+				ru.masker.addRequest(again)
 				ex.req, req = again, again
 				resp, err = ru.send(ctx, info, req)
 			}
@@ -890,8 +890,8 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 	o := cfg.observer
 	if o != nil && o.RequestSent != nil {
 		o.RequestSent(RequestInfo{
-			StepInfo: info, Method: req.HTTP.Method, URL: ru.masker.mask(req.HTTP.URL.String()),
-			Header: ru.masker.header(req.HTTP.Header), Body: []byte(ru.masker.mask(string(req.Body))),
+			StepInfo: info, Method: req.HTTP.Method, URL: ru.masker.url(req.HTTP.URL.String()),
+			Header: ru.masker.header(req.HTTP.Header), Body: ru.masker.body(req.Body),
 		})
 	}
 	rctx, cancel := context.WithTimeout(ctx, cfg.limits.RequestTimeout)
@@ -923,7 +923,7 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 	if o != nil && o.ResponseReceived != nil {
 		o.ResponseReceived(ResponseInfo{
 			StepInfo: info, StatusCode: r.StatusCode, Header: ru.masker.header(r.Header),
-			Body: []byte(ru.masker.mask(string(r.Raw))), Duration: time.Since(start),
+			Body: ru.masker.body(r.Raw), Duration: time.Since(start),
 		})
 	}
 	return r, nil
@@ -999,7 +999,7 @@ func (e *env) Resolve(ref *expression.Reference) (any, bool) {
 		if e.ex == nil || e.ex.req == nil {
 			return nil, false
 		}
-		return e.ru.masker.mask(e.ex.req.HTTP.URL.String()), true
+		return e.ru.masker.url(e.ex.req.HTTP.URL.String()), true
 	case expression.RootMethod:
 		if e.ex == nil || e.ex.req == nil {
 			return nil, false

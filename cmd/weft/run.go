@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -52,7 +53,7 @@ func (e *env) runCmd(args []string) error {
 	for _, s := range serverFlag {
 		name, url, ok := strings.Cut(s, "=")
 		if !ok || name == "" || url == "" {
-			return usagef("--server %q: want SOURCE=URL", s)
+			return usagef("--server %q: want SOURCE=URL", redactURLArg(s))
 		}
 		opts = append(opts, runtime.WithServer(name, url))
 	}
@@ -152,6 +153,17 @@ func (e *env) runCmd(args []string) error {
 		return exitError{code: exitFailed}
 	}
 	return nil
+}
+
+// redactURLArg hides the password of a URL in a flag value ("URL" or
+// "NAME=URL") for a message.
+func redactURLArg(s string) string {
+	for _, cand := range []string{s, s[strings.IndexByte(s, '=')+1:]} {
+		if u, err := url.Parse(cand); err == nil && u.User != nil {
+			return s[:len(s)-len(cand)] + u.Redacted()
+		}
+	}
+	return s
 }
 
 // newRunner calls runtime.New, turning a panic into an error.
@@ -330,7 +342,8 @@ func convertInput(schema map[string]any, raw string) (any, error) {
 		}
 		errs = append(errs, err.Error())
 	}
-	return nil, fmt.Errorf("%q is not %s", raw, strings.Join(types, " or "))
+	// The value is not echoed: it may be a secret.
+	return nil, fmt.Errorf("the value is not %s", strings.Join(types, " or "))
 }
 
 func convertAs(t, raw string) (any, error) {

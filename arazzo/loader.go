@@ -380,7 +380,13 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 				l.apis[key], l.apiEr[key] = desc, perr
 			}
 			if perr != nil {
-				errAt("source-invalid", fmt.Sprintf("source %q: %v", s.Name, perr), "")
+				code, hint := "source-invalid", ""
+				var le *openapi.LimitError
+				if errors.As(perr, &le) {
+					// The same code as an Arazzo document over its budget.
+					code, hint = "too-large", "the description is over weft's document budget; see docs/security.md"
+				}
+				errAt(code, fmt.Sprintf("source %q: %v", s.Name, perr), hint)
 				continue
 			}
 			s.OpenAPI = desc

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -96,6 +97,16 @@ func TestAliasBombDescription(t *testing.T) {
 			}
 			if err == nil || !named.MatchString(err.Error()) {
 				t.Fatalf("Load: %v\nNew/Run: %v\nwant the named limit with its position", err, runErr)
+			}
+			var ds arazzo.Diagnostics
+			tooLarge := false
+			if errors.As(err, &ds) {
+				for _, d := range ds.Errors() {
+					tooLarge = tooLarge || d.Code == "too-large"
+				}
+			}
+			if !tooLarge {
+				t.Errorf("Load diagnostics %v: want one with code too-large", err)
 			}
 			if _, nerr := runtime.New(d); nerr == nil || !named.MatchString(nerr.Error()) {
 				t.Errorf("runtime.New: %v", nerr)

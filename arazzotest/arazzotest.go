@@ -92,7 +92,7 @@ func execute(ctx context.Context, doc *arazzo.Document, workflowID string, input
 			err = fmt.Errorf("internal error running %s: %v", workflowID, p)
 		}
 	}()
-	r, err := runtime.New(doc, opts...)
+	r, err := runtime.NewContext(ctx, doc, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -241,7 +241,7 @@ func execCase(ctx context.Context, dir string) (CaseReport, error) {
 		workflow = doc.Workflows[0].WorkflowID
 	}
 	var runner *runtime.Runner
-	runner, err = newRunnerSafe(doc, opts)
+	runner, err = newRunnerSafe(ctx, doc, opts)
 	if err != nil {
 		rep.Err = err
 		checkInvalid(&rep, c, want, err, fail)
@@ -372,13 +372,13 @@ func StepSequence(res *runtime.Result, workflow string) []string {
 	return out
 }
 
-func newRunnerSafe(doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
+func newRunnerSafe(ctx context.Context, doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("internal error preparing the runner: %v", p)
 		}
 	}()
-	return runtime.New(doc, opts...)
+	return runtime.NewContext(ctx, doc, opts...)
 }
 
 func runSafe(ctx context.Context, r *runtime.Runner, id string, inputs map[string]any) (res *runtime.Result, err error) {

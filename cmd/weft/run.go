@@ -118,7 +118,7 @@ func (e *env) runCmd(args []string) error {
 		opts = append(opts, runtime.WithCredentials(c))
 	}
 
-	runner, err := newRunner(doc, opts)
+	runner, err := newRunner(ctx, doc, opts)
 	if err != nil {
 		return exitError{code: exitUsage, msg: err.Error()}
 	}
@@ -166,14 +166,14 @@ func redactURLArg(s string) string {
 	return s
 }
 
-// newRunner calls runtime.New, turning a panic into an error.
-func newRunner(doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
+// newRunner calls runtime.NewContext, turning a panic into an error.
+func newRunner(ctx context.Context, doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("internal error preparing the run: %v", p)
 		}
 	}()
-	return runtime.New(doc, opts...)
+	return runtime.NewContext(ctx, doc, opts...)
 }
 
 // runWorkflow calls Run, turning a panic into an error.

@@ -152,7 +152,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  %-20s %-9s %3d %-6s %s (%s)\n", s.StepID, s.Status, s.StatusCode, s.Method, path, s.Duration.Round(time.Microsecond))
 		},
 	}))
-	runner, err := runtime.New(doc, opts...)
+	runner, err := runtime.NewContext(ctx, doc, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2

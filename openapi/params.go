@@ -27,6 +27,11 @@ const (
 	kObject
 )
 
+// ScalarString formats a scalar the way weft writes it in a URL, a header
+// or a form; ok is false for values that are not scalars (maps, slices of
+// values). nil is the empty string.
+func ScalarString(v any) (string, bool) { return primString(v) }
+
 // primString formats a scalar the way it appears in a URL or header.
 func primString(v any) (string, bool) {
 	switch t := v.(type) {

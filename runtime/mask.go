@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,32 +285,14 @@ func jsonForms(s string) []string {
 	return []string{a, b}
 }
 
-// scalarText is a scalar leaf as it prints (numbers as JSON writes them);
+// scalarText is a scalar leaf as weft writes it (openapi.ScalarString);
 // ok is false for booleans, nulls and structures.
 func scalarText(v any) (string, bool) {
-	switch t := v.(type) {
-	case string:
-		return t, true
-	case []byte:
-		return string(t), true
-	case json.Number:
-		return t.String(), true
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64), true
-	case float32:
-		return strconv.FormatFloat(float64(t), 'f', -1, 32), true
-	case int:
-		return strconv.Itoa(t), true
-	case int64:
-		return strconv.FormatInt(t, 10), true
-	case int32:
-		return strconv.FormatInt(int64(t), 10), true
-	case uint64:
-		return strconv.FormatUint(t, 10), true
-	case uint:
-		return strconv.FormatUint(uint64(t), 10), true
+	switch v.(type) {
+	case nil, bool, map[string]any, []any:
+		return "", false
 	}
-	return "", false
+	return openapi.ScalarString(v)
 }
 
 // mask masks a text: every encoding of a secret of minSecretLen or more,

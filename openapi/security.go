@@ -99,11 +99,31 @@ var errOtherOrigin = errors.New("redirect to another origin refused")
 // hop to an origin other than the token URL's (the request carries the
 // client secret) and otherwise applies c's own policy.
 func tokenClient(c *http.Client) *http.Client {
+	return GuardRedirects(c, func(req *http.Request, via []*http.Request) error {
+		if !SameOrigin(via[0].URL, req.URL) {
+			return errOtherOrigin
+		}
+		return nil
+	})
+}
+
+// GuardRedirects returns a shallow copy of c (nil: http.DefaultClient)
+// whose CheckRedirect runs hop on every redirect first, then c's own
+// CheckRedirect (or, when c has none, Go's default limit of 10 hops), so
+// that http.ErrUseLastResponse and the caller's limits keep working. hop
+// may change the upcoming request (strip headers) or refuse it with an
+// error. c itself is not modified.
+func GuardRedirects(c *http.Client, hop func(req *http.Request, via []*http.Request) error) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
 	cc := *c
 	next := c.CheckRedirect
 	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && !SameOrigin(via[0].URL, req.URL) {
-			return errOtherOrigin
+		if len(via) > 0 {
+			if err := hop(req, via); err != nil {
+				return err
+			}
 		}
 		if next != nil {
 			return next(req, via)

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,24 +38,12 @@ func withPlacements(ctx context.Context, ps []openapi.Placement) context.Context
 // (or the default limit of 10 hops), so that ErrUseLastResponse and the
 // caller's limits keep working. c itself is not modified.
 func safeClient(c *http.Client) *http.Client {
-	if c == nil {
-		c = http.DefaultClient
-	}
-	cc := *c
-	next := c.CheckRedirect
-	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && leftOrigin(req, via) {
+	return openapi.GuardRedirects(c, func(req *http.Request, via []*http.Request) error {
+		if leftOrigin(req, via) {
 			stripCredentials(req, via[0])
 		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
 		return nil
-	}
-	return &cc
+	})
 }
 
 // leftOrigin reports whether req or any hop before it has an origin other

@@ -19,6 +19,11 @@ import (
 // chargeJP charges the evaluation of x on data (root is the value "$"
 // names inside filters).
 func (m *meter) chargeJP(x jp.Expr, data, root any) {
+	if n, ok := directCost(x); ok {
+		// Each fragment selects at most one node: nothing to walk.
+		m.charge(n)
+		return
+	}
 	set := []any{data}
 	for i := 0; i < len(x); i++ {
 		f := x[i]
@@ -84,6 +89,21 @@ func (m *meter) chargeJP(x jp.Expr, data, root any) {
 			return
 		}
 	}
+}
+
+// directCost is the cost of a path whose every fragment selects at most
+// one node ($, @, a member name, an index): at most two charges per
+// fragment (the node visited, the node selected), as the walk would
+// charge. ok is false for any other path.
+func directCost(x jp.Expr) (int, bool) {
+	for _, f := range x {
+		switch f.(type) {
+		case jp.Root, jp.At, jp.Bracket, jp.Child, jp.Nth:
+		default:
+			return 0, false
+		}
+	}
+	return 2 * len(x), true
 }
 
 func isContainer(v any) bool {

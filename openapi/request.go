@@ -54,6 +54,20 @@ type Request struct {
 	Operation *Operation
 }
 
+// Servers returns the servers that apply to the operation, by OpenAPI's
+// precedence: the operation's own, else its path item's, else the
+// description's. BaseURL uses the first.
+func (op *Operation) Servers(ctx context.Context) ([]Server, error) {
+	b, err := op.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(b.servers) > 0 {
+		return b.servers, nil
+	}
+	return op.Description.Servers, nil
+}
+
 // BaseURL returns the base URL a request for op goes to (H1): the override
 // when set, else the first operation server, path-item server or document
 // server, with server variables substituted and relative URLs resolved

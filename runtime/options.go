@@ -28,6 +28,7 @@ type config struct {
 	depInputs     map[string]map[string]any
 	now           func() time.Time
 	statusSuccess func(code int) bool
+	origins       *originGuard
 }
 
 // Default limits (decisions F8).
@@ -90,7 +91,7 @@ func (c *config) fill() {
 	// Every request weft sends (API calls, retries, 401 resends, token
 	// requests) goes through a copy of the caller's client that applies
 	// the redirect policy (redirect.go); the caller's client is untouched.
-	c.client = safeClient(c.client)
+	c.client = guardOrigins(safeClient(c.client), c.origins)
 }
 
 // sleepContext waits for d or until ctx is done.

@@ -25,32 +25,17 @@ type envVar struct {
 func envVarNames(doc *arazzo.Document) []envVar {
 	seen := map[string]bool{}
 	var out []envVar
-	visited := map[*arazzo.Document]bool{}
-	var walk func(d *arazzo.Document)
-	walk = func(d *arazzo.Document) {
-		if d == nil || visited[d] {
+	forEachSource(doc, func(sd *arazzo.SourceDescription) {
+		if sd.OpenAPI == nil {
 			return
 		}
-		visited[d] = true
-		for _, sd := range d.SourceDescriptions {
-			if sd == nil {
-				continue
-			}
-			if sd.Arazzo != nil {
-				walk(sd.Arazzo)
-			}
-			if sd.OpenAPI == nil {
-				continue
-			}
-			for _, n := range openapi.EnvVarNames(sd.Name, sd.OpenAPI) {
-				if !seen[n] {
-					seen[n] = true
-					out = append(out, envVar{Name: n, Source: sd.Name})
-				}
+		for _, n := range openapi.EnvVarNames(sd.Name, sd.OpenAPI) {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, envVar{Name: n, Source: sd.Name})
 			}
 		}
-	}
-	walk(doc)
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/openapi"
+)
+
+// Names given on the command line (--server SOURCE=URL, --server-var,
+// --input, WEFT_ credential variables) must name something of the
+// document: a misspelt source name would otherwise be ignored and the run
+// would go to the description's own (production) server with the
+// credential attached. This file owns that check and the "did you mean"
+// suggestion.
+
+// maxNameRunes caps the names editDistance compares, so a hostile
+// argument costs at most maxNameRunes² steps.
+const maxNameRunes = 128
+
+// editDistance is the edit distance between a and b (insertions,
+// deletions, substitutions and swaps of two adjacent letters: the optimal
+// string alignment distance), compared case-insensitively; names longer
+// than maxNameRunes are cut there.
+func editDistance(a, b string) int {
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	if len(ra) > maxNameRunes {
+		ra = ra[:maxNameRunes]
+	}
+	if len(rb) > maxNameRunes {
+		rb = rb[:maxNameRunes]
+	}
+	// Three rows: i-2, i-1 and i.
+	pp := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
+		}
+		pp, prev, cur = prev, cur, pp
+	}
+	return prev[len(rb)]
+}
+
+// closestName returns the known name nearest to name, or "" when none is
+// near enough to be a likely typo (at most a third of the longer name's
+// length, and at least 1, edits away).
+func closestName(name string, known []string) string {
+	best, bestD := "", -1
+	for _, k := range known {
+		d := editDistance(name, k)
+		if bestD < 0 || d < bestD || (d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	limit := max(len([]rune(name)), len([]rune(best))) / 3
+	if limit < 1 {
+		limit = 1
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// unknownNameError is the usage error for a name that the document does
+// not have: it lists the known names and suggests the closest.
+func unknownNameError(what, name string, known []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q: the document has no such name", what, name)
+	if len(known) == 0 {
+		b.WriteString(" (it has none)")
+	} else {
+		sorted := append([]string(nil), known...)
+		sort.Strings(sorted)
+		fmt.Fprintf(&b, "; known: %s", strings.Join(sorted, ", "))
+		if c := closestName(name, known); c != "" {
+			fmt.Fprintf(&b, " (did you mean %s?)", c)
+		}
+	}
+	return usageError{b.String()}
+}
+
+// forEachSource calls fn for every source description of doc and of the
+// Arazzo documents it references, each document once.
+func forEachSource(doc *arazzo.Document, fn func(*arazzo.SourceDescription)) {
+	visited := map[*arazzo.Document]bool{}
+	var walk func(d *arazzo.Document)
+	walk = func(d *arazzo.Document) {
+		if d == nil || visited[d] {
+			return
+		}
+		visited[d] = true
+		for _, sd := range d.SourceDescriptions {
+			if sd == nil {
+				continue
+			}
+			fn(sd)
+			walk(sd.Arazzo)
+		}
+	}
+	walk(doc)
+}
+
+// openAPISourceNames lists the names of the OpenAPI sources of doc (and of
+// the Arazzo documents it references): the names --server and
+// --server-var take.
+func openAPISourceNames(doc *arazzo.Document) []string {
+	seen := map[string]bool{}
+	var out []string
+	forEachSource(doc, func(sd *arazzo.SourceDescription) {
+		if sd.OpenAPI != nil && !seen[sd.Name] {
+			seen[sd.Name] = true
+			out = append(out, sd.Name)
+		}
+	})
+	sort.Strings(out)
+	return out
+}
+
+// checkServerFlags checks that every --server and --server-var names an
+// OpenAPI source of doc, and every --server-var a variable of one of that
+// source's servers (the description's, a path item's or an operation's).
+func checkServerFlags(ctx context.Context, doc *arazzo.Document, servers []string, vars [][2]string) error {
+	sources := openAPISourceNames(doc)
+	known := map[string]bool{}
+	for _, s := range sources {
+		known[s] = true
+	}
+	for _, s := range servers {
+		if !known[s] {
+			return unknownNameError("--server: source", s, sources)
+		}
+	}
+	for _, v := range vars {
+		if !known[v[0]] {
+			return unknownNameError("--server-var: source", v[0], sources)
+		}
+		names := serverVariableNames(ctx, doc, v[0])
+		if !contains(names, v[1]) {
+			return unknownNameError("--server-var: variable of source "+v[0]+":", v[1], names)
+		}
+	}
+	return nil
+}
+
+// serverVariableNames lists the variables of every server of the OpenAPI
+// sources called source.
+func serverVariableNames(ctx context.Context, doc *arazzo.Document, source string) []string {
+	seen := map[string]bool{}
+	var out []string
+	forEachSource(doc, func(sd *arazzo.SourceDescription) {
+		if sd.Name != source || sd.OpenAPI == nil {
+			return
+		}
+		add := func(srvs []openapi.Server) {
+			for _, s := range srvs {
+				for n := range s.Variables {
+					if !seen[n] {
+						seen[n] = true
+						out = append(out, n)
+					}
+				}
+			}
+		}
+		add(sd.OpenAPI.Servers)
+		for _, op := range sd.OpenAPI.Operations() {
+			if ss, err := op.Servers(ctx); err == nil {
+				add(ss)
+			}
+		}
+	})
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialParts are the last parts of the variables openapi.EnvCredentials
+// reads (WEFT_<SOURCE>_<SCHEME>_<PART>).
+var credentialParts = []string{"_API_KEY", "_TOKEN", "_USERNAME", "_PASSWORD", "_CLIENT_ID", "_CLIENT_SECRET"}
+
+// isCredentialVar reports whether name has the form of a credential
+// variable: WEFT_, something, and a credential part.
+func isCredentialVar(name string) bool {
+	if !strings.HasPrefix(name, "WEFT_") {
+		return false
+	}
+	for _, p := range credentialParts {
+		if strings.HasSuffix(name, p) && len(name) > len("WEFT_")+len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCredentialEnv checks that every credential variable set in environ
+// (WEFT_..._API_KEY, _TOKEN, _USERNAME, _PASSWORD, _CLIENT_ID,
+// _CLIENT_SECRET) is one the run reads: one weft env lists for doc. Only
+// names are compared; values are never read or shown.
+func checkCredentialEnv(doc *arazzo.Document, environ []string) error {
+	var known []string
+	want := map[string]bool{}
+	for _, v := range envVarNames(doc) {
+		known = append(known, v.Name)
+		want[v.Name] = true
+	}
+	var unknown []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if isCredentialVar(name) && !want[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return unknownNameError("credential variable", unknown[0], known)
+}
+
+// checkInputNames checks the names of the inputs against the workflow's
+// inputs schema: when it lists properties, every input must be one of
+// them unless additionalProperties is true or a schema; a schema without
+// properties accepts any name.
+func checkInputNames(doc *arazzo.Document, wf *arazzo.Workflow, inputs map[string]any, from func(name string) string) error {
+	s := inputSchema(doc, wf)
+	if s == nil {
+		return nil
+	}
+	props, ok := s["properties"].(map[string]any)
+	if !ok || len(props) == 0 {
+		return nil
+	}
+	switch ap := s["additionalProperties"].(type) {
+	case bool:
+		if ap {
+			return nil
+		}
+	case map[string]any:
+		return nil
+	}
+	known := make([]string, 0, len(props))
+	for n := range props {
+		known = append(known, n)
+	}
+	names := make([]string, 0, len(inputs))
+	for n := range inputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, ok := props[n]; !ok {
+			return unknownNameError(from(n)+": input", n, known)
+		}
+	}
+	return nil
+}
+
+// environ is os.Environ; tests of run() set variables with t.Setenv.
+var environ = os.Environ

@@ -335,7 +335,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 		if err != nil {
 			hint := ""
 			if errors.Is(err, errNotFound) && isRelativeRef(s.URL) && l.base == nil {
-				hint = "relative URLs resolve against this document; WithBaseURL sets a fallback base"
+				hint = "relative URLs resolve against this document; WithBaseURL sets a fallback base (weft: --base-url)"
 			}
 			code := "source-unreadable"
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -69,7 +69,7 @@ func (e *env) validate(args []string) error {
 	}
 	failed := false
 	for _, loc := range pos {
-		doc, err := loadDoc(context.Background(), loc, lf.options()...)
+		doc, err := lf.load(context.Background(), loc)
 		errs, warns := printDiagnostics(e.stdout, loc, doc, err)
 		if errs > 0 {
 			failed = true
@@ -88,7 +88,7 @@ func (e *env) validate(args []string) error {
 // printed to stderr and make a document error (exit 2); warnings are
 // printed too. lf is the loader policy.
 func (e *env) loadForUse(ctx context.Context, loc string, lf *loaderFlags) (*arazzo.Document, error) {
-	doc, err := loadDoc(ctx, loc, lf.options()...)
+	doc, err := lf.load(ctx, loc)
 	if err != nil || doc == nil {
 		printDiagnostics(e.stderr, loc, doc, err)
 		return nil, exitError{code: exitUsage, msg: loc + ": document has errors"}

@@ -49,11 +49,13 @@ Usage:
   weft validate DOC...          check documents; diagnostics as file:line:col: severity: message (hint)
   weft list DOC                 list workflows with their inputs, outputs and steps
   weft env DOC                  list the environment variables the credentials provider reads
-  weft run DOC [flags]          run a workflow (weft run -h for flags)
+  weft run DOC [flags]          run a workflow (weft help run for its flags)
   weft test [flags] DIR...      run conformance cases (testdata/conformance/<case>/case.yaml)
   weft version                  print the version
+  weft help [COMMAND]           this text, or a command's flags (same as weft COMMAND -h)
 
-Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or document error.
+Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or document error,
+130/143 interrupted by SIGINT/SIGTERM.
 
 ` + loaderHelp
 
@@ -101,16 +103,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "test":
 		err = e.testCmd(args[1:])
 	case "version", "-version", "--version":
+		if len(args) > 1 && (args[1] == "-h" || args[1] == "-help" || args[1] == "--help") {
+			return e.help([]string{"version"})
+		}
 		fmt.Fprintf(stdout, "weft %s\n", versionString())
 		return exitOK
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK
+		return e.help(args[1:])
 	default:
 		fmt.Fprintf(stderr, "weft: unknown command %q\n\n%s", args[0], usageText)
 		return exitUsage
 	}
 	return exitStatus(err, stderr)
+}
+
+// help prints the overview (no argument) or a command's usage and flags
+// to stdout.
+func (e *env) help(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(e.stderr, "weft: help takes one command, got %d\n", len(args))
+		return exitUsage
+	}
+	switch args[0] {
+	case "validate", "list", "env", "run", "test":
+		return run([]string{args[0], "-h"}, e.stdin, e.stdout, e.stdout)
+	case "version":
+		fmt.Fprintln(e.stdout, "Usage: weft version\n\nPrints weft's version (also: weft --version). It takes no flags.")
+		return exitOK
+	case "help":
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "weft: help: unknown command %q\n\n%s", args[0], usageText)
+	return exitUsage
 }
 
 func exitStatus(err error, stderr io.Writer) int {

@@ -19,8 +19,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
-    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
+const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-] [--input-env PREFIX]
+    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]... [--only-servers]
+    [--validate-responses warn|error] [--max-steps N] [--request-timeout DURATION]
+    [--cert FILE --key FILE] [--cacert FILE]
     [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
 ` + loaderFlagsUsage
 
@@ -29,9 +31,14 @@ func (e *env) runCmd(args []string) error {
 	var (
 		workflowID = fs.String("workflow", "", "`ID` of the workflow to run (required when the document has several)")
 		inputFlags multiFlag
-		inputsFile = fs.String("inputs", "", "read inputs from a JSON or YAML object in `FILE` (- for stdin); --input wins")
+		inputsFile = fs.String("inputs", "", "read inputs from a JSON or YAML object in `FILE` (- for stdin); --input-env and --input win")
+		inputEnv   = fs.String("input-env", "", "read input NAME from environment variable `PREFIX`NAME (converted like --input); --input wins")
 		serverFlag multiFlag
 		varFlag    multiFlag
+		onlySrv    = fs.Bool("only-servers", false, "refuse every request (API calls, token requests, redirects) to an origin not given with --server")
+		validate   = fs.String("validate-responses", "", "check responses against the OpenAPI description: `MODE` warn (report findings) or error (findings fail the step)")
+		maxSteps   = fs.Int("max-steps", 0, "stop after `N` step executions, retries and sub-workflows included (0: 1000)")
+		reqTimeout = fs.Duration("request-timeout", 0, "give each HTTP request at most `DURATION` (0: 30s)")
 		jsonOut    = fs.String("json", "", "write the JSON report to `FILE` (- for stdout)")
 		junitOut   = fs.String("junit", "", "write a JUnit XML report to `FILE` (a test case per step execution)")
 		timeout    = fs.Duration("timeout", 0, "stop the run after `DURATION` (0: no limit)")
@@ -40,6 +47,7 @@ func (e *env) runCmd(args []string) error {
 	fs.Var(&inputFlags, "input", "set input `name=value` (converted by the input schema's type, else JSON, else string); repeatable")
 	fs.Var(&serverFlag, "server", "use `SOURCE=URL` as the base URL of every operation of a source; repeatable")
 	lf := addLoaderFlags(fs)
+	tf := addTLSFlags(fs)
 	fs.Var(&varFlag, "server-var", "set server variable `SOURCE.NAME=VALUE`; repeatable")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -50,20 +58,59 @@ func (e *env) runCmd(args []string) error {
 		return usagef("run: want exactly one document, got %d", len(pos))
 	}
 	var opts []runtime.Option
+	var serverNames, serverURLs []string
 	for _, s := range serverFlag {
-		name, url, ok := strings.Cut(s, "=")
-		if !ok || name == "" || url == "" {
+		name, u, ok := strings.Cut(s, "=")
+		if !ok || name == "" || u == "" {
 			return usagef("--server %q: want SOURCE=URL", redactURLArg(s))
 		}
-		opts = append(opts, runtime.WithServer(name, url))
+		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Host == "" {
+			return usagef("--server %s: want an absolute URL", redactURLArg(s))
+		}
+		serverNames = append(serverNames, name)
+		serverURLs = append(serverURLs, u)
+		opts = append(opts, runtime.WithServer(name, u))
 	}
+	var serverVars [][2]string
 	for _, s := range varFlag {
 		key, val, ok := strings.Cut(s, "=")
 		src, name, ok2 := strings.Cut(key, ".")
 		if !ok || !ok2 || src == "" || name == "" {
 			return usagef("--server-var %q: want SOURCE.NAME=VALUE", s)
 		}
+		serverVars = append(serverVars, [2]string{src, name})
 		opts = append(opts, runtime.WithServerVariable(src, name, val))
+	}
+	if *onlySrv {
+		if len(serverURLs) == 0 {
+			return usagef("--only-servers needs at least one --server SOURCE=URL (the origins it allows)")
+		}
+		opts = append(opts, runtime.WithAllowedOrigins("--only-servers", serverURLs...))
+	}
+	switch *validate {
+	case "":
+	case "warn":
+		opts = append(opts, runtime.WithResponseValidation(false))
+	case "error":
+		opts = append(opts, runtime.WithResponseValidation(true))
+	default:
+		return usagef("--validate-responses %q: want warn or error", *validate)
+	}
+	if *maxSteps < 0 {
+		return usagef("--max-steps %d: want 0 or more", *maxSteps)
+	}
+	if *reqTimeout < 0 {
+		return usagef("--request-timeout %s: want 0 or more", *reqTimeout)
+	}
+	if *maxSteps > 0 || *reqTimeout > 0 {
+		opts = append(opts, runtime.WithLimits(runtime.Limits{MaxStepExecutions: *maxSteps, RequestTimeout: *reqTimeout}))
+	}
+	client, err := tf.client()
+	if err != nil {
+		return err
+	}
+	if client != nil {
+		opts = append(opts, runtime.WithHTTPClient(client))
 	}
 	// Read the inputs file before loading so that usage errors come first.
 	var fileInputs map[string]any
@@ -84,24 +131,19 @@ func (e *env) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkServerFlags(ctx, doc, serverNames, serverVars); err != nil {
+		return err
+	}
+	if err := checkCredentialEnv(doc, environ()); err != nil {
+		return err
+	}
 	wf, err := pickWorkflow(doc, *workflowID)
 	if err != nil {
 		return err
 	}
-	inputs := map[string]any{}
-	for k, v := range fileInputs {
-		inputs[k] = v
-	}
-	for _, s := range inputFlags {
-		name, raw, ok := strings.Cut(s, "=")
-		if !ok || name == "" {
-			return usagef("--input %q: want name=value", s)
-		}
-		v, err := convertInput(inputPropertySchema(doc, wf, name), raw)
-		if err != nil {
-			return usagef("--input %s: %v", name, err)
-		}
-		inputs[name] = v
+	inputs, err := gatherInputs(doc, wf, fileInputs, *inputEnv, inputFlags)
+	if err != nil {
+		return err
 	}
 
 	// Progress goes to stdout unless the JSON report does.

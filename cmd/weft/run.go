@@ -20,7 +20,7 @@ import (
 )
 
 const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-] [--input-env PREFIX]
-    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]... [--only-servers]
+    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]... [--only-servers [--allow-origin URL]...]
     [--validate-responses warn|error] [--max-steps N] [--request-timeout DURATION]
     [--cert FILE --key FILE] [--cacert FILE]
     [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
@@ -35,6 +35,7 @@ func (e *env) runCmd(args []string) error {
 		inputEnv   = fs.String("input-env", "", "read input NAME from environment variable `PREFIX`NAME (converted like --input); --input wins")
 		serverFlag multiFlag
 		varFlag    multiFlag
+		alsoAllow  multiFlag
 		onlySrv    = fs.Bool("only-servers", false, "refuse every request (API calls, token requests, redirects) to an origin not given with --server")
 		validate   = fs.String("validate-responses", "", "check responses against the OpenAPI description: `MODE` warn (report findings) or error (findings fail the step)")
 		maxSteps   = fs.Int("max-steps", 0, "stop after `N` step executions, retries and sub-workflows included (0: 1000)")
@@ -46,6 +47,7 @@ func (e *env) runCmd(args []string) error {
 	)
 	fs.Var(&inputFlags, "input", "set input `name=value` (converted by the input schema's type, else JSON, else string); repeatable")
 	fs.Var(&serverFlag, "server", "use `SOURCE=URL` as the base URL of every operation of a source; repeatable")
+	fs.Var(&alsoAllow, "allow-origin", "with --only-servers, also allow requests to the origin of `URL` (e.g. an OAuth2 token endpoint); repeatable")
 	lf := addLoaderFlags(fs)
 	tf := addTLSFlags(fs)
 	fs.Var(&varFlag, "server-var", "set server variable `SOURCE.NAME=VALUE`; repeatable")
@@ -81,11 +83,19 @@ func (e *env) runCmd(args []string) error {
 		serverVars = append(serverVars, [2]string{src, name})
 		opts = append(opts, runtime.WithServerVariable(src, name, val))
 	}
+	if len(alsoAllow) > 0 && !*onlySrv {
+		return usagef("--allow-origin goes with --only-servers")
+	}
+	for _, u := range alsoAllow {
+		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Host == "" {
+			return usagef("--allow-origin %s: want an absolute URL", redactURLArg(u))
+		}
+	}
 	if *onlySrv {
 		if len(serverURLs) == 0 {
 			return usagef("--only-servers needs at least one --server SOURCE=URL (the origins it allows)")
 		}
-		opts = append(opts, runtime.WithAllowedOrigins("--only-servers", serverURLs...))
+		opts = append(opts, runtime.WithAllowedOrigins("--only-servers", append(serverURLs, alsoAllow...)...))
 	}
 	switch *validate {
 	case "":

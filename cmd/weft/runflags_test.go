@@ -335,3 +335,51 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help nosuch: want exit 2\n%s", r)
 	}
 }
+
+// TestRunOnlyServersTokenRequest: --only-servers refuses an OAuth2 token
+// request to a host not named, until --allow-origin names it.
+func TestRunOnlyServersTokenRequest(t *testing.T) {
+	var tokens atomic.Int32
+	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tokens.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"access_token":"tok","token_type":"Bearer","expires_in":60}`))
+	}))
+	defer tokenSrv.Close()
+	api := newCounting(t)
+	doc := writeDoc(t, `openapi: 3.0.3
+info: {title: o, version: "1"}
+servers: [{url: https://o.example.invalid}]
+components:
+  securitySchemes:
+    cc:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: `+tokenSrv.URL+`/token
+          scopes: {}
+security: [{cc: []}]
+paths:
+  /thing:
+    get:
+      operationId: getThing
+      responses: {"200": {description: ok}}
+`, oneStep)
+	t.Setenv("WEFT_API_CC_CLIENT_ID", "id")
+	t.Setenv("WEFT_API_CC_CLIENT_SECRET", "client-s3cret")
+	base := []string{"run", doc, "--server", "api=" + api.srv.URL, "--only-servers"}
+	r := runIn(t, "", base...)
+	if r.code != exitFailed || tokens.Load() != 0 || api.hits.Load() != 0 ||
+		!strings.Contains(r.stdout, "request to "+tokenSrv.URL+" refused: --only-servers") {
+		t.Errorf("token request: want exit 1, refused before sending\n%s", r)
+	}
+	if r := runIn(t, "", append(base, "--allow-origin", tokenSrv.URL+"/token")...); r.code != 0 || tokens.Load() != 1 || api.withAuth.Load() != 1 {
+		t.Errorf("--allow-origin the token endpoint: want exit 0\n%s", r)
+	}
+	if r := runIn(t, "", "run", doc, "--allow-origin", tokenSrv.URL); r.code != exitUsage {
+		t.Errorf("--allow-origin without --only-servers: want exit 2\n%s", r)
+	}
+	if strings.Contains(r.stdout+r.stderr, "client-s3cret") {
+		t.Error("secret leaked")
+	}
+}

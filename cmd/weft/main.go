@@ -7,18 +7,24 @@
 //	weft list [loader flags] DOC
 //	weft env [loader flags] DOC
 //	weft run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
-//	    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
+//	    [--input-env PREFIX] [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
+//	    [--only-servers [--allow-origin URL]...] [--validate-responses warn|error]
+//	    [--max-steps N] [--request-timeout DURATION] [--cert FILE --key FILE] [--cacert FILE]
 //	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v] [loader flags]
 //	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
 //	weft version
+//	weft help [COMMAND]
 //
 // Loader flags (the loader policy, see weft help): --allow-host HOST...,
 // --allow-private, --local-root DIR, --allow-local-outside,
-// --max-document-bytes N, --max-total-bytes N, --max-sources N.
+// --max-document-bytes N, --max-total-bytes N, --max-sources N, --offline,
+// --base-url URL.
 //
 // Exit status: 0 when the workflow succeeded (or the documents are valid),
 // 1 when it failed (or a document has errors, for validate), 2 for usage
-// and document errors.
+// and document errors (an unknown source, server variable, credential
+// variable or input name included), 130/143 when interrupted by
+// SIGINT/SIGTERM. docs/cli.md describes every flag.
 package main
 
 import (

@@ -85,10 +85,18 @@ func closestName(name string, known []string) string {
 // unknownNameError is the usage error for a name that the document does
 // not have: it lists the known names and suggests the closest.
 func unknownNameError(what, name string, known []string) error {
+	return unknownName(what, name, "", known)
+}
+
+// unknownName is unknownNameError with why said after the name.
+func unknownName(what, name, why string, known []string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %q: the document has no such name", what, name)
+	fmt.Fprintf(&b, "%s %q is unknown", what, name)
+	if why != "" {
+		fmt.Fprintf(&b, " (%s)", why)
+	}
 	if len(known) == 0 {
-		b.WriteString(" (it has none)")
+		b.WriteString("; there are none")
 	} else {
 		sorted := append([]string(nil), known...)
 		sort.Strings(sorted)
@@ -157,7 +165,7 @@ func checkServerFlags(ctx context.Context, doc *arazzo.Document, servers []strin
 		}
 		names := serverVariableNames(ctx, doc, v[0])
 		if !contains(names, v[1]) {
-			return unknownNameError("--server-var: variable of source "+v[0]+":", v[1], names)
+			return unknownNameError("--server-var: source "+v[0]+": variable", v[1], names)
 		}
 	}
 	return nil
@@ -242,7 +250,7 @@ func checkCredentialEnv(doc *arazzo.Document, environ []string) error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return unknownNameError("credential variable", unknown[0], known)
+	return unknownName("credential variable", unknown[0], "names no security scheme the document uses; weft env lists the variables it reads", known)
 }
 
 // checkInputNames checks the names of the inputs against the workflow's

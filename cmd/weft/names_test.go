@@ -206,3 +206,30 @@ func TestRunUnknownInputName(t *testing.T) {
 		t.Errorf("a request was sent")
 	}
 }
+
+// TestRunServerVariableOfOperation: a variable of an operation's own
+// servers is known to --server-var, and is applied.
+func TestRunServerVariableOfOperation(t *testing.T) {
+	var path atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { path.Store(r.URL.Path) }))
+	defer srv.Close()
+	doc := writeDoc(t, `openapi: 3.1.0
+info: {title: v, version: "1"}
+servers: [{url: https://v.example.invalid}]
+paths:
+  /thing:
+    get:
+      operationId: getThing
+      servers:
+        - url: `+srv.URL+`/{region}
+          variables:
+            region: {default: eu}
+      responses: {"200": {description: ok}}
+`, oneStep)
+	if r := runIn(t, "", "run", doc, "--server-var", "api.region=us"); r.code != 0 || path.Load() != "/us/thing" {
+		t.Errorf("want exit 0 and a request to /us/thing, got %v\n%s", path.Load(), r)
+	}
+	if r := runIn(t, "", "run", doc, "--server-var", "api.regoin=us"); r.code != exitUsage || !strings.Contains(r.stderr, "did you mean region?") {
+		t.Errorf("want exit 2 and a suggestion\n%s", r)
+	}
+}

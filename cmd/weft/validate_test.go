@@ -1,0 +1,71 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// inProcess runs weft in-process and returns its exit code, stdout and
+// stderr.
+func inProcess(args ...string) (int, string, string) {
+	var stdout, stderr strings.Builder
+	code := run(args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestValidateReportsRunTimeFailures pins issue 11 item 1: weft validate
+// names, before any request, each mistake a run would meet at its step.
+func TestValidateReportsRunTimeFailures(t *testing.T) {
+	code, out, errOut := inProcess("validate", "testdata/validate/mistakes.arazzo.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailed, out, errOut)
+	}
+	for _, want := range []string{
+		`mistakes.arazzo.yaml:8:9: error: step "create" sends no request body, but POST /carts (createCart) requires one`,
+		`mistakes.arazzo.yaml:15:20: error: path parameter "cartID" is not in the path of POST /carts/{cartId}/items (addItem) (did you mean "cartId"?)`,
+		`mistakes.arazzo.yaml:16:20: warning: query parameter "dryrun" is not a parameter of POST /carts/{cartId}/items (addItem); it is sent anyway (did you mean "dryRun"?)`,
+		`mistakes.arazzo.yaml:18:24: error: contentType "application/xml" is not a request media type of POST /carts/{cartId}/items (addItem) (use one of: application/json)`,
+		`mistakes.arazzo.yaml:20:9: error: step "read" supplies no value for path parameter "cartId" of GET /carts/{cartId} (getCart)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "\n"); n != 5 {
+		t.Errorf("%d findings, want 5 (one per mistake):\n%s", n, out)
+	}
+	if !strings.Contains(errOut, "4 error(s), 1 warning(s)") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	code, out, errOut = inProcess("validate", "testdata/validate/good.arazzo.yaml")
+	if code != exitOK || out != "" {
+		t.Errorf("good document: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRunSendsNothingForAMidRunMistake pins the headline of item 1: a
+// misspelled path parameter at step 3 used to fail after two real POSTs
+// had created resources; now the run is refused before any request.
+func TestRunSendsNothingForAMidRunMistake(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"id":"c1"}`))
+	}))
+	defer srv.Close()
+	code, out, errOut := inProcess("run", "testdata/validate/midrun.arazzo.yaml", "--server", "shop="+srv.URL)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d (document error)\n%s%s", code, exitUsage, out, errOut)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent, want 0", n)
+	}
+	if !strings.Contains(errOut, `midrun.arazzo.yaml:18:29: error: path parameter "cartid" is not in the path of GET /carts/{cartId} (getCart) (did you mean "cartId"?)`) {
+		t.Errorf("stderr lacks the finding:\n%s", errOut)
+	}
+}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/weftflow/weft/arazzo"
 )
 
 // inProcess runs weft in-process and returns its exit code, stdout and
@@ -67,5 +70,67 @@ func TestRunSendsNothingForAMidRunMistake(t *testing.T) {
 	}
 	if !strings.Contains(errOut, `midrun.arazzo.yaml:18:29: error: path parameter "cartid" is not in the path of GET /carts/{cartId} (getCart) (did you mean "cartId"?)`) {
 		t.Errorf("stderr lacks the finding:\n%s", errOut)
+	}
+}
+
+// TestValidateFormats pins item 4: --format text|json|github, same exit
+// codes.
+func TestValidateFormats(t *testing.T) {
+	doc := "testdata/validate/mistakes.arazzo.yaml"
+	code, out, _ := inProcess("validate", "--format", "json", doc, "testdata/validate/good.arazzo.yaml")
+	if code != exitFailed {
+		t.Errorf("json: exit %d", code)
+	}
+	var ds []map[string]any
+	if err := json.Unmarshal([]byte(out), &ds); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if len(ds) != 5 {
+		t.Fatalf("json: %d diagnostics, want 5", len(ds))
+	}
+	first := ds[0]
+	for _, k := range []string{"file", "line", "column", "severity", "code", "message", "hint"} {
+		if _, ok := first[k]; !ok {
+			t.Errorf("json: no %q in %v", k, first)
+		}
+	}
+	if !strings.HasSuffix(first["file"].(string), "mistakes.arazzo.yaml") || first["line"] != 8.0 || first["column"] != 9.0 ||
+		first["severity"] != "error" || first["code"] != "missing-request-body" || first["hint"] != "add a requestBody with a payload" {
+		t.Errorf("json: first = %v", first)
+	}
+	code, out, _ = inProcess("validate", "--format", "json", "testdata/validate/good.arazzo.yaml")
+	if code != exitOK || strings.TrimSpace(out) != "[]" {
+		t.Errorf("json, valid document: exit %d, %q", code, out)
+	}
+
+	code, out, _ = inProcess("validate", "--format=github", doc)
+	if code != exitFailed {
+		t.Errorf("github: exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("github: %d lines:\n%s", len(lines), out)
+	}
+	if want := `::error file=testdata/validate/mistakes.arazzo.yaml,line=8,endLine=8,col=9,title=missing-request-body::step "create" sends no request body, but POST /carts (createCart) requires one (add a requestBody with a payload)`; lines[0] != want {
+		t.Errorf("github:\n got %s\nwant %s", lines[0], want)
+	}
+	if !strings.HasPrefix(lines[2], "::warning file=testdata/validate/mistakes.arazzo.yaml,line=16,") {
+		t.Errorf("github warning: %s", lines[2])
+	}
+
+	if code, _, errOut := inProcess("validate", "--format", "xml", doc); code != exitUsage || !strings.Contains(errOut, "text, json, github") {
+		t.Errorf("bad format: exit %d %s", code, errOut)
+	}
+}
+
+// TestGitHubEscaping pins the escaping GitHub requires: %, CR and LF in
+// messages; also ':' and ',' in properties.
+func TestGitHubEscaping(t *testing.T) {
+	var b strings.Builder
+	writeGitHub(&b, arazzo.Diagnostics{{Severity: arazzo.SeverityWarning, Code: "a:b,c",
+		Pos: arazzo.Position{File: "/x/we,ird:name%.yaml", Line: 3, Column: 4}, Message: "100% sure,\r\nreally: yes", Hint: "h"}})
+	want := "::warning file=/x/we%2Cird%3Aname%25.yaml,line=3,endLine=3,col=4,title=a%3Ab%2Cc::100%25 sure,%0D%0Areally: yes (h)\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }

@@ -42,6 +42,7 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 	if diags := checkBudget(root, file); diags != nil {
 		return nil, nil, diags
 	}
+	d.diags = append(d.diags, duplicateKeys(root, file)...)
 	for _, p := range pairs(root) {
 		switch p.key {
 		case "arazzo":

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -150,4 +152,35 @@ func TestValidateOpenAPIGivenAsArazzo(t *testing.T) {
 	if !strings.Contains(errOut, "1 error(s)") {
 		t.Errorf("stderr: %s", errOut)
 	}
+}
+
+// TestValidateYAMLMistakes pins item 2 through the command line: a
+// duplicate key is an error naming both positions, and a tab in the
+// indentation is reported at its own line (yaml.v3 says the line before).
+func TestValidateYAMLMistakes(t *testing.T) {
+	dir := t.TempDir()
+	dup := filepath.Join(dir, "dup.arazzo.yaml")
+	os.WriteFile(dup, []byte("arazzo: 1.0.1\ninfo: {title: t, version: '1'}\nsourceDescriptions:\n  - {name: shop, url: "+
+		filepath.Join(mustAbs(t, "testdata/validate"), "shop.openapi.yaml")+", type: openapi}\n"+
+		"workflows:\n  - workflowId: w\n    steps:\n      - stepId: read\n        operationId: getCart\n"+
+		"        parameters:\n          - name: cartId\n            in: path\n            value: mine\n            value: yours\n"), 0o600)
+	code, out, _ := inProcess("validate", dup)
+	if code != exitFailed || !strings.Contains(out, `dup.arazzo.yaml:14:13: error: duplicate key "value" (first at line 13, column 13)`) {
+		t.Errorf("duplicate: exit %d\n%s", code, out)
+	}
+	tab := filepath.Join(dir, "tab.arazzo.yaml")
+	os.WriteFile(tab, []byte("arazzo: 1.0.1\ninfo:\n  title: t\n\tversion: '1'\n"), 0o600)
+	code, out, _ = inProcess("validate", "--format", "github", tab)
+	if code != exitFailed || !strings.Contains(out, "line=4,endLine=4,col=1,title=syntax::cannot parse document: a tab character in indentation") {
+		t.Errorf("tab: exit %d\n%s", code, out)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -72,8 +72,15 @@ func parseYAML(data []byte, file string) (*yaml.Node, Diagnostics) {
 		if err.Error() == "EOF" {
 			msg = "document is empty"
 		}
-		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: file, Line: line, Column: boolInt(line > 0)},
-			Message: "cannot parse document: " + msg, Code: "syntax", Hint: "the document must be YAML or JSON"}}
+		col := boolInt(line > 0)
+		hint := "the document must be YAML or JSON"
+		if l, c, ok := tabPosition(data, line, msg); ok {
+			line, col = l, c
+			msg = "a tab character in indentation"
+			hint = "YAML indents with spaces only; replace the tab"
+		}
+		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: file, Line: line, Column: col},
+			Message: "cannot parse document: " + msg, Code: "syntax", Hint: hint}}
 	}
 	n := &root
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {

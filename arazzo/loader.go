@@ -252,6 +252,7 @@ func (l *loader) loadArazzo(ctx context.Context, u *url.URL, data []byte) (*Docu
 	v.run()
 	l.own[doc] = append(l.own[doc], v.diags...)
 	locate(l.own[doc], root, file)
+	l.own[doc] = dropShadowed(l.own[doc])
 	return doc, l.own[doc]
 }
 

@@ -10,7 +10,8 @@ import (
 // without loading its source descriptions: the schema and every semantic
 // check that needs no source run; step targets stay unbound. location names
 // the document in diagnostics (it may be empty). The document is nil only
-// when data is not a YAML or JSON object.
+// when data is not a YAML or JSON object, or is an OpenAPI description
+// (then the one diagnostic has code "not-arazzo").
 func Parse(data []byte, location string) (*Document, Diagnostics) {
 	doc, root, diags := decodeDocument(data, location)
 	if doc == nil {
@@ -20,6 +21,7 @@ func Parse(data []byte, location string) (*Document, Diagnostics) {
 	v.run()
 	diags = append(diags, v.diags...)
 	locate(diags, root, location)
+	diags = dropShadowed(diags)
 	doc.Diagnostics = diags
 	return doc, diags
 }
@@ -31,11 +33,16 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 		return nil, nil, diags
 	}
 	d := &decoder{file: file, skip: map[*yaml.Node]bool{}}
+	if dg, ok := d.notArazzo(root); ok {
+		// One finding, not a schema error for every OpenAPI field.
+		return nil, nil, Diagnostics{dg}
+	}
 	// Aliases may add at most yamlbudget.MaxAliasNodes nodes to what the
 	// document spells out, and values nest at most MaxNestingDepth levels.
 	if diags := checkBudget(root, file); diags != nil {
 		return nil, nil, diags
 	}
+	d.diags = append(d.diags, duplicateKeys(root, file)...)
 	for _, p := range pairs(root) {
 		switch p.key {
 		case "arazzo":
@@ -57,6 +64,29 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 		d.validateSchema(root, value)
 	}
 	return doc, root, d.diags
+}
+
+// notArazzo reports a document that is an OpenAPI description (a top-level
+// openapi or swagger key and no arazzo key) given where an Arazzo document
+// is expected.
+func (d *decoder) notArazzo(root *yaml.Node) (Diagnostic, bool) {
+	var kn *yaml.Node
+	for _, p := range pairs(root) {
+		switch p.key {
+		case "arazzo":
+			return Diagnostic{}, false
+		case "openapi", "swagger":
+			if kn == nil {
+				kn = p.kn
+			}
+		}
+	}
+	if kn == nil {
+		return Diagnostic{}, false
+	}
+	return Diagnostic{Severity: SeverityError, Pos: d.pos(kn), Pointer: "", Code: "not-arazzo",
+		Message: "this is an OpenAPI description, not an Arazzo document",
+		Hint:    "name it in sourceDescriptions of an Arazzo document, with type: openapi, and validate that document"}, true
 }
 
 // locate gives every diagnostic of the document file that has no line a

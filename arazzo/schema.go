@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,45 +86,13 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 	}
 	walk(ve)
 
-	// One diagnostic per instance location: distinct messages are joined.
-	type group struct {
-		loc  string
-		msgs []string
-		kw   []string
-	}
-	groups := map[string]*group{}
-	var order []string
-	for _, l := range leaves {
-		g := groups[l.InstanceLocation]
-		if g == nil {
-			g = &group{loc: l.InstanceLocation}
-			groups[l.InstanceLocation] = g
-			order = append(order, l.InstanceLocation)
+	out := schemaFindings(leaves, value)
+	for i := range out {
+		n, key := nodeAt(root, out[i].Pointer)
+		out[i].Pos = d.pos(n)
+		if key != nil && out[i].key {
+			out[i].Pos = d.pos(key)
 		}
-		msg := schemaMessage(l)
-		dup := false
-		for _, m := range g.msgs {
-			if m == msg {
-				dup = true
-			}
-		}
-		if !dup {
-			g.msgs = append(g.msgs, msg)
-			g.kw = append(g.kw, l.KeywordLocation)
-		}
-	}
-	var out Diagnostics
-	for _, loc := range order {
-		g := groups[loc]
-		msg := strings.Join(g.msgs, "; ")
-		n, key := nodeAt(root, loc)
-		pos := d.pos(n)
-		if key != nil && strings.Contains(msg, "not allowed") {
-			pos = d.pos(key)
-		}
-		dg := Diagnostic{Severity: SeverityError, Pos: pos, Pointer: loc, Message: msg, Code: "schema",
-			Hint: schemaHint(loc, msg)}
-		out = append(out, dg)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Pos.Line != out[j].Pos.Line {
@@ -130,39 +100,308 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 		}
 		return out[i].Pos.Column < out[j].Pos.Column
 	})
-	d.diags = append(d.diags, out...)
+	for _, f := range out {
+		d.diags = append(d.diags, f.Diagnostic)
+	}
 }
 
-// schemaMessage rewrites a leaf error into a self-contained message.
-func schemaMessage(e *jsonschema.ValidationError) string {
+// finding is a schema diagnostic before it is positioned; key places it
+// on the mapping key rather than the value.
+type finding struct {
+	Diagnostic
+	key bool
+}
+
+// leafKind classifies a leaf error by the keyword that failed.
+func leafKeyword(e *jsonschema.ValidationError) string {
 	kw := e.KeywordLocation
 	if i := strings.LastIndexByte(kw, '/'); i >= 0 {
 		kw = kw[i+1:]
 	}
-	switch {
-	case kw == "unevaluatedProperties" || strings.HasSuffix(e.KeywordLocation, "/unevaluatedProperties"):
-		name := e.InstanceLocation[strings.LastIndexByte(e.InstanceLocation, '/')+1:]
-		return fmt.Sprintf("property %q is not allowed here", unescapeToken(name))
-	case kw == "false":
-		name := e.InstanceLocation[strings.LastIndexByte(e.InstanceLocation, '/')+1:]
-		return fmt.Sprintf("property %q is not allowed here", unescapeToken(name))
-	}
-	return e.Message
+	return kw
 }
 
-// schemaHint suggests a fix for common schema errors.
-func schemaHint(loc, msg string) string {
-	switch {
-	case strings.Contains(msg, "\"$schema\""):
-		return "remove the top-level $schema key"
-	case strings.Contains(msg, "is not allowed here"):
-		return "check the spelling; extensions must start with \"x-\""
-	case strings.Contains(msg, "missing properties"):
-		return "add the missing properties"
-	case strings.Contains(msg, "does not match pattern") && strings.HasSuffix(loc, "/arazzo"):
-		return "use arazzo: 1.0.1"
+// conditional reports whether a leaf comes from the then/else branch of an
+// if inside its object's schema (after the last $ref): when the object
+// lacks a required field, such branches are consequences of that mistake.
+func conditional(e *jsonschema.ValidationError) bool {
+	kw := e.KeywordLocation
+	if i := strings.LastIndex(kw, "$ref"); i >= 0 {
+		kw = kw[i:]
 	}
-	return ""
+	return strings.Contains(kw, "/then/") || strings.Contains(kw, "/else/")
+}
+
+// alternative returns the keyword path up to the innermost oneOf/anyOf the
+// leaf is a branch of ("" when none, after the object's last $ref).
+func alternative(e *jsonschema.ValidationError) string {
+	kw := e.KeywordLocation
+	base := 0
+	if i := strings.LastIndex(kw, "$ref"); i >= 0 {
+		base = i
+	}
+	best := -1
+	for _, m := range []string{"/oneOf/", "/anyOf/"} {
+		if i := strings.LastIndex(kw[base:], m); i >= 0 && base+i > best {
+			best = base + i + len(m) - 1
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return kw[:best]
+}
+
+var quotedRE = regexp.MustCompile(`'([^']*)'`)
+
+// missingFields returns the field names of a "missing properties" message.
+func missingFields(msg string) []string {
+	var out []string
+	for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func quoteList(names []string, conj string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) <= 1 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " " + conj + " " + q[len(q)-1]
+}
+
+// schemaFindings turns the leaf errors into one finding per mistake, in
+// words: a missing field, a field not allowed (with the field it was
+// probably meant to be), a value of the wrong type or outside its enum,
+// one of several alternatives needed, or too many of them given.
+func schemaFindings(leaves []*jsonschema.ValidationError, value any) []finding {
+	type object struct {
+		missing     []string            // required fields missing (not under then/else)
+		notAllowed  []string            // properties not allowed, in order
+		alts        map[string][]string // alternative group -> fields each branch misses
+		altOrder    []string
+		conditional []*jsonschema.ValidationError // then/else leaves, kept unless a field is missing
+		other       []*jsonschema.ValidationError
+	}
+	objs := map[string]*object{}
+	var order []string
+	get := func(loc string) *object {
+		o := objs[loc]
+		if o == nil {
+			o = &object{alts: map[string][]string{}}
+			objs[loc] = o
+			order = append(order, loc)
+		}
+		return o
+	}
+	parentOf := func(loc string) (string, string) {
+		i := strings.LastIndexByte(loc, '/')
+		if i < 0 {
+			return "", loc
+		}
+		return loc[:i], unescapeToken(loc[i+1:])
+	}
+	for _, l := range leaves {
+		kw := leafKeyword(l)
+		switch {
+		case kw == "unevaluatedProperties" || kw == "false" || strings.HasSuffix(l.KeywordLocation, "/unevaluatedProperties"):
+			parent, name := parentOf(l.InstanceLocation)
+			o := get(parent)
+			if !slices.Contains(o.notAllowed, name) {
+				o.notAllowed = append(o.notAllowed, name)
+			}
+		case kw == "required":
+			o := get(l.InstanceLocation)
+			fields := missingFields(l.Message)
+			if alt := alternative(l); alt != "" {
+				if _, ok := o.alts[alt]; !ok {
+					o.altOrder = append(o.altOrder, alt)
+				}
+				o.alts[alt] = append(o.alts[alt], strings.Join(fields, "\x00"))
+				continue
+			}
+			if conditional(l) {
+				o.conditional = append(o.conditional, l)
+				continue
+			}
+			for _, f := range fields {
+				if !slices.Contains(o.missing, f) {
+					o.missing = append(o.missing, f)
+				}
+			}
+		default:
+			o := get(l.InstanceLocation)
+			if conditional(l) {
+				o.conditional = append(o.conditional, l)
+			} else {
+				o.other = append(o.other, l)
+			}
+		}
+	}
+	names := schemaFieldNames()
+	var out []finding
+	add := func(loc, msg, hint string, key bool) {
+		out = append(out, finding{Diagnostic: Diagnostic{Severity: SeverityError, Pointer: loc, Message: msg, Code: "schema", Hint: hint}, key: key})
+	}
+	for _, loc := range order {
+		o := objs[loc]
+		missing := o.missing
+		// A property not allowed that is a misspelling of a missing field
+		// is one mistake.
+		for _, p := range o.notAllowed {
+			hint := "check the spelling; extensions must start with \"x-\""
+			if m := closest(p, missing); m != "" {
+				missing = slices.DeleteFunc(slices.Clone(missing), func(s string) bool { return s == m })
+				hint = fmt.Sprintf("did you mean %q?", m)
+			} else if m := closest(p, names); m != "" {
+				hint = fmt.Sprintf("did you mean %q?", m)
+			} else if p == "$schema" && loc == "" {
+				hint = "remove the top-level $schema key"
+			}
+			add(ptrJoin(loc, p), fmt.Sprintf("property %q is not allowed here", p), hint, true)
+		}
+		if len(missing) > 0 {
+			word := "field"
+			if len(missing) > 1 {
+				word = "fields"
+			}
+			add(loc, fmt.Sprintf("missing required %s %s", word, quoteList(missing, "and")), "add "+quoteList(missing, "and"), false)
+		}
+		if len(o.missing) > 0 {
+			// A missing discriminator (type, name, ...) makes the
+			// conditional and alternative requirements moot.
+			continue
+		}
+		for _, alt := range o.altOrder {
+			var opts []string
+			for _, f := range o.alts[alt] {
+				opts = append(opts, strings.ReplaceAll(f, "\x00", " and "))
+			}
+			msg := "needs one of " + quoteList(opts, "or")
+			if m, ok := plainAt(value, loc).(map[string]any); ok {
+				if t, ok := m["type"].(string); ok {
+					msg = fmt.Sprintf("a %q action %s", t, msg)
+				}
+			}
+			add(loc, msg, "add one of them", false)
+		}
+		for _, l := range append(o.conditional, o.other...) {
+			msg, hint := leafMessage(l, value)
+			add(loc, msg, hint, false)
+		}
+	}
+	return out
+}
+
+// leafMessage words a leaf error that is not about which fields are
+// present: a wrong type, a value outside an enum, a pattern, several
+// alternatives matched.
+func leafMessage(e *jsonschema.ValidationError, value any) (msg, hint string) {
+	field := ""
+	if i := strings.LastIndexByte(e.InstanceLocation, '/'); i >= 0 {
+		field = unescapeToken(e.InstanceLocation[i+1:])
+	}
+	what := strconv.Quote(field)
+	if _, err := strconv.Atoi(field); err == nil || field == "" {
+		what = "this value"
+	}
+	switch kw := leafKeyword(e); {
+	case kw == "oneOf" && strings.HasPrefix(e.Message, "valid against schemas"):
+		if m, ok := plainAt(value, e.InstanceLocation).(map[string]any); ok {
+			if _, s := m["stepId"]; s {
+				if _, w := m["workflowId"]; w {
+					return "has both \"stepId\" and \"workflowId\"", "keep only one of them"
+				}
+			}
+		}
+		return "matches more than one of the forms allowed here", "remove the fields of all but one form"
+	case kw == "enum", kw == "const":
+		if v := plainAt(value, e.InstanceLocation); v != nil {
+			return fmt.Sprintf("%s is %s; %s", what, shortValue(v), e.Message), ""
+		}
+		return what + ": " + e.Message, ""
+	case kw == "type":
+		return what + ": " + strings.Replace(e.Message, ", but got", ", got", 1), ""
+	case kw == "pattern" && strings.HasSuffix(e.InstanceLocation, "/arazzo"):
+		return what + " " + e.Message, "use arazzo: 1.0.1"
+	}
+	return what + ": " + e.Message, ""
+}
+
+// plainAt returns the plain value at a JSON pointer (nil when absent).
+func plainAt(v any, ptr string) any {
+	if ptr == "" {
+		return v
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = unescapeToken(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func shortValue(v any) string {
+	s := fmt.Sprintf("%q", fmt.Sprint(v))
+	if len(s) > 40 {
+		s = s[:37] + "...\""
+	}
+	return s
+}
+
+var (
+	fieldNamesOnce sync.Once
+	fieldNames     []string
+)
+
+// schemaFieldNames returns every property name the Arazzo schema defines,
+// for "did you mean" on a property that is not allowed.
+func schemaFieldNames() []string {
+	fieldNamesOnce.Do(func() {
+		var v any
+		if yaml.Unmarshal(schemaYAML, &v) != nil {
+			return
+		}
+		seen := map[string]bool{}
+		var walk func(v any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				if props, ok := x["properties"].(map[string]any); ok {
+					for k := range props {
+						if !seen[k] {
+							seen[k] = true
+							fieldNames = append(fieldNames, k)
+						}
+					}
+				}
+				for _, c := range x {
+					walk(c)
+				}
+			case []any:
+				for _, c := range x {
+					walk(c)
+				}
+			}
+		}
+		walk(v)
+		sort.Strings(fieldNames)
+	})
+	return fieldNames
 }
 
 // unescapeToken decodes one RFC 6901 reference token.
@@ -210,4 +449,16 @@ func nodeAt(root *yaml.Node, ptr string) (n *yaml.Node, key *yaml.Node) {
 		}
 	}
 	return n, key
+}
+
+// dropShadowed removes schema findings that a semantic check reports at
+// the same place in its own words (one finding per mistake).
+func dropShadowed(ds Diagnostics) Diagnostics {
+	at := map[Position]bool{}
+	for _, d := range ds {
+		if d.Code != "schema" && d.Severity == SeverityError {
+			at[d.Pos] = true
+		}
+	}
+	return slices.DeleteFunc(ds, func(d Diagnostic) bool { return d.Code == "schema" && at[d.Pos] })
 }

@@ -132,6 +132,11 @@ func TestCorpusSweep(t *testing.T) {
 	start := time.Now()
 	client := &http.Client{Transport: corpusTransport(corpus)}
 	var panics, unnamed int
+	// SWEEP_SHOW=code,code lists every diagnostic with one of the codes.
+	show := map[string]bool{}
+	for _, c := range strings.Split(os.Getenv("SWEEP_SHOW"), ",") {
+		show[c] = c != ""
+	}
 	for _, p := range files {
 		rel, _ := filepath.Rel(corpus, p)
 		opts := []Option{WithHTTPClient(client), WithPolicy(Policy{LocalRoot: corpus})}
@@ -156,6 +161,9 @@ func TestCorpusSweep(t *testing.T) {
 		}
 		codes := map[string]bool{}
 		for _, d := range ds {
+			if show[d.Code] {
+				t.Logf("%s: %s [%s]", rel, d, d.Code)
+			}
 			if d.Severity == SeverityError {
 				codes[d.Code] = true
 			} else {

@@ -189,6 +189,7 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 	v.checkOutputs(s.Outputs)
 	if n == 1 {
 		v.bind(s)
+		v.checkOperationUse(w, s)
 	}
 }
 

@@ -45,12 +45,13 @@ type Encoding struct {
 
 // binding is what building a request for an operation needs, resolved once.
 type binding struct {
-	params     []Parameter
-	mediaTypes []string                       // request body media types in document order
-	encodings  map[string]map[string]Encoding // media type -> property -> encoding
-	servers    []Server                       // operation or path-item servers; nil: document's
-	serverBase *docRef                        // document the servers come from
-	security   []SecurityRequirement          // kin-openapi binding only
+	params       []Parameter
+	mediaTypes   []string                       // request body media types in document order
+	bodyRequired bool                           // the request body is required
+	encodings    map[string]map[string]Encoding // media type -> property -> encoding
+	servers      []Server                       // operation or path-item servers; nil: document's
+	serverBase   *docRef                        // document the servers come from
+	security     []SecurityRequirement          // kin-openapi binding only
 
 	// route is the operation loaded by kin-openapi (nil when kin-openapi
 	// could not load it: kinErr says why, and the fields above come from
@@ -61,6 +62,7 @@ type binding struct {
 
 func (op *Operation) bind(ctx context.Context) (*binding, error) {
 	op.bindOnce.Do(func() {
+		defer op.bindDone.Store(true)
 		defer func() {
 			if r := recover(); r != nil {
 				op.bindErr = fmt.Errorf("openapi: %s: malformed operation (%v)", op, r)
@@ -120,6 +122,74 @@ func (op *Operation) RequestMediaTypes(ctx context.Context) ([]string, error) {
 	}
 	return append([]string(nil), b.mediaTypes...), nil
 }
+
+// RequestShape is what a request for an operation must carry, as its
+// description declares it: what a validator checks a step against.
+type RequestShape struct {
+	// Parameters are the declared parameters (as Parameters returns them).
+	Parameters []Parameter
+	// MediaTypes are the request body media types in document order (as
+	// RequestMediaTypes returns them); empty when the operation declares no
+	// body.
+	MediaTypes []string
+	// BodyRequired reports whether the request body is required (OpenAPI
+	// 3.x requestBody.required; Swagger 2.0: the body parameter's required).
+	BodyRequired bool
+}
+
+// RequestShape returns the operation's declared parameters and request
+// body. Once the operation is bound (Parameters, BuildRequest, ...) it is
+// that binding; before, it is the node-tree binding, which reads the same
+// fields without loading the operation into kin-openapi, so that checking
+// every step of a large document stays cheap.
+func (op *Operation) RequestShape(ctx context.Context) (RequestShape, error) {
+	b := op.bound
+	if !op.bindDone.Load() {
+		op.shapeOnce.Do(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					op.shapeErr = fmt.Errorf("openapi: %s: malformed operation (%v)", op, r)
+				}
+			}()
+			op.shape, op.shapeErr = op.doBind(ctx)
+		})
+		if op.shapeErr != nil {
+			return RequestShape{}, op.shapeErr
+		}
+		b = op.shape
+	} else if op.bindErr != nil {
+		return RequestShape{}, op.bindErr
+	}
+	return RequestShape{
+		Parameters:   append([]Parameter(nil), b.params...),
+		MediaTypes:   append([]string(nil), b.mediaTypes...),
+		BodyRequired: b.bodyRequired,
+	}, nil
+}
+
+// PathTemplateNames returns the names of the {name} placeholders of the
+// operation's path template, in order: the path parameters a request must
+// supply, declared or not (BuildRequest fails when one has no value).
+func (op *Operation) PathTemplateNames() []string {
+	var names []string
+	for p := op.Path; ; {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			return names
+		}
+		names = append(names, p[i+1:i+j])
+		p = p[i+j+1:]
+	}
+}
+
+// IgnoredHeader reports whether OpenAPI 3.x ignores a header parameter
+// definition of this name (Accept, Content-Type, Authorization): such a
+// header is never among an operation's Parameters.
+func IgnoredHeader(name string) bool { return ignoredHeader(name) }
 
 // KinRoute returns the operation as loaded by kin-openapi (a router-free
 // route: Spec is the operation's minimal document). When kin-openapi could
@@ -201,6 +271,7 @@ func (op *Operation) doBind(ctx context.Context) (*binding, error) {
 		}
 		switch {
 		case bodyParam != nil:
+			b.bodyRequired, _ = mapBool(bodyParam, "required")
 			b.mediaTypes = consumes
 			if len(b.mediaTypes) == 0 {
 				b.mediaTypes = []string{"application/json"}
@@ -232,6 +303,7 @@ func (op *Operation) doBind(ctx context.Context) (*binding, error) {
 		if err != nil {
 			return nil, fmt.Errorf("openapi: %s: requestBody: %w", op, err)
 		}
+		b.bodyRequired, _ = mapBool(n, "required")
 		content := mapGet(n, "content")
 		if content != nil && content.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(content.Content); i += 2 {

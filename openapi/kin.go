@@ -413,6 +413,7 @@ func (op *Operation) bindKin(ctx context.Context, route *routers.Route) (*bindin
 	}
 	if rb := kop.RequestBody; rb != nil && rb.Value != nil && len(rb.Value.Content) > 0 {
 		content := rb.Value.Content
+		b.bodyRequired = rb.Value.Required
 		b.mediaTypes = orderKeys(content, op.declaredMediaTypes(ctx))
 		if d.swagger && isFormBody(content) {
 			var forms []string

@@ -143,8 +143,13 @@ type Operation struct {
 	baseOver atomic.Pointer[[2]string]             // last checked base URL override and its result
 
 	bindOnce sync.Once
+	bindDone atomic.Bool // bindOnce has run: bound and bindErr are set
 	bound    *binding
 	bindErr  error
+
+	shapeOnce sync.Once // RequestShape's node-tree binding
+	shape     *binding
+	shapeErr  error
 }
 
 // LimitError reports that a description reached one of the document

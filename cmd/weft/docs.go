@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,59 +23,52 @@ func loadDoc(ctx context.Context, location string, opts ...arazzo.Option) (doc *
 	return arazzo.Load(ctx, location, opts...)
 }
 
-// printDiagnostics writes the findings of a load: every diagnostic of the
-// document, or err itself when it is not a Diagnostics value.
+// printDiagnostics writes the findings of a load as text and counts them.
 func printDiagnostics(w io.Writer, location string, doc *arazzo.Document, err error) (errs, warns int) {
-	var ds arazzo.Diagnostics
-	if doc != nil {
-		ds = doc.Diagnostics
-	}
-	var derr arazzo.Diagnostics
-	if errors.As(err, &derr) && len(ds) == 0 {
-		ds = derr
-	}
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
-		switch d.Severity {
-		case arazzo.SeverityError:
-			errs++
-		case arazzo.SeverityWarning:
-			warns++
-		}
-	}
-	if err != nil && !errors.As(err, &derr) {
-		fmt.Fprintf(w, "%s: error: %v\n", location, err)
-		errs++
-	} else if err != nil && errs == 0 {
-		// The error carries diagnostics the document did not list.
-		for _, d := range derr.Errors() {
-			fmt.Fprintln(w, d.String())
-			errs++
-		}
-	}
-	return errs, warns
+	ds := findings(location, doc, err)
+	writeText(w, ds)
+	return count(ds)
 }
 
 func (e *env) validate(args []string) error {
-	fs := newFlagSet("validate", "validate DOC...\n"+loaderFlagsUsage, e.stderr)
+	fs := newFlagSet("validate", "validate [--format text|json|github] DOC...\n"+loaderFlagsUsage, e.stderr)
+	format := fs.String("format", "text", "how to write diagnostics: text (file:line:col: severity: message (hint)), json (one array), github (GitHub Actions annotations)")
 	lf := addLoaderFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(diagFormats, *format) {
+		return usagef("validate: --format must be one of %s, not %q", strings.Join(diagFormats, ", "), *format)
 	}
 	if len(pos) == 0 {
 		fs.Usage()
 		return usagef("validate: no documents given")
 	}
 	failed := false
+	var all arazzo.Diagnostics
 	for _, loc := range pos {
 		doc, err := lf.load(context.Background(), loc)
-		errs, warns := printDiagnostics(e.stdout, loc, doc, err)
+		ds := findings(loc, doc, err)
+		switch *format {
+		case "text":
+			writeText(e.stdout, ds)
+		case "github":
+			writeGitHub(e.stdout, ds)
+		case "json":
+			all = append(all, ds...)
+		}
+		errs, warns := count(ds)
 		if errs > 0 {
 			failed = true
 			fmt.Fprintf(e.stderr, "%s: %d error(s), %d warning(s)\n", loc, errs, warns)
 		} else {
 			fmt.Fprintf(e.stderr, "%s: valid (%d warning(s))\n", loc, warns)
+		}
+	}
+	if *format == "json" {
+		if err := writeJSON(e.stdout, all); err != nil {
+			return err
 		}
 	}
 	if failed {

@@ -1,0 +1,270 @@
+package arazzo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/weftflow/weft/openapi"
+)
+
+// This file checks how an operation step uses its bound operation: the
+// mistakes a run would otherwise meet only when it reaches the step, after
+// earlier steps have already sent requests (docs/semantics.md, "Validation
+// before running").
+
+// suppliedParam is a parameter a step sends: its own, a workflow-level one
+// or one from a component, resolved.
+type suppliedParam struct {
+	p    *Parameter // the step's parameter entry (positions)
+	name string
+	in   string
+	own  bool // declared on the step (not inherited from the workflow)
+}
+
+// resolveParams resolves reusable parameters without reporting (checkReusable
+// reports unknown components).
+func (v *validator) resolveParams(ps []*Parameter, own bool) []suppliedParam {
+	var out []suppliedParam
+	for _, p := range ps {
+		name, in := p.Name, p.In
+		if p.Reusable != nil {
+			key, ok := strings.CutPrefix(strings.TrimSpace(p.Reusable.Reference), "$components.parameters.")
+			c := v.doc.Components
+			if !ok || c == nil || c.Parameters[key] == nil {
+				continue
+			}
+			name, in = c.Parameters[key].Name, c.Parameters[key].In
+		}
+		out = append(out, suppliedParam{p: p, name: name, in: in, own: own})
+	}
+	return out
+}
+
+// checkOperationUse reports, for an operation step whose target is bound,
+// a path placeholder no parameter fills, a parameter the operation does not
+// have, a missing required request body and an undeclared content type.
+func (v *validator) checkOperationUse(w *Workflow, s *Step) {
+	if s.Target == nil || s.Target.Operation == nil {
+		return
+	}
+	op := s.Target.Operation
+	ctx := v.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	shape, err := op.RequestShape(ctx)
+	if err != nil {
+		return // the runtime reports a broken operation when it binds it
+	}
+	declared := shape.Parameters
+	params := append(v.resolveParams(w.Parameters, false), v.resolveParams(s.Parameters, true)...)
+	template := op.PathTemplateNames()
+	inTemplate := map[string]bool{}
+	for _, n := range template {
+		inTemplate[n] = true
+	}
+
+	// Parameters of the step that match nothing in the operation. A path
+	// placeholder that a misspelled parameter was meant for is reported
+	// once, as the misspelling.
+	meant := map[string]bool{}
+	for _, sp := range params {
+		if !sp.own || sp.in == "" {
+			continue
+		}
+		if declaredParam(declared, sp.name, sp.in) || (sp.in == "path" && inTemplate[sp.name]) {
+			continue
+		}
+		if sp.in == "header" && openapi.IgnoredHeader(sp.name) {
+			continue
+		}
+		if securityParam(op, sp.name, sp.in) {
+			continue
+		}
+		pos, ptr := valuePos(sp.p.Meta, "name")
+		if sp.p.Reusable != nil {
+			pos, ptr = sp.p.Pos, sp.p.Pointer
+		}
+		hint := paramHint(declared, template, sp.name, sp.in)
+		if sp.in == "path" {
+			// BuildRequest fails: the name is not in the path template.
+			if m := closest(sp.name, template); m != "" {
+				meant[m] = true
+			}
+			v.errorf(pos, ptr, "unknown-parameter", hint,
+				"path parameter %q is not in the path of %s", sp.name, op)
+			continue
+		}
+		v.warnf(pos, ptr, "unknown-parameter", hint,
+			"%s parameter %q is not a parameter of %s; it is sent anyway", sp.in, sp.name, op)
+	}
+
+	// Path placeholders nothing fills: BuildRequest fails.
+	for _, name := range template {
+		if name == "" || strings.ContainsAny(name[:1], "+#./;?&") {
+			// RFC 6570 operators ({+name}) are not OpenAPI path
+			// templating: BuildRequest fills {name} only.
+			v.errorf(s.Pos, s.Pointer, "path-template", "OpenAPI path templates are {name}; weft cannot fill RFC 6570 expressions",
+				"the path of %s has the placeholder {%s}, which no parameter can fill", op, name)
+			continue
+		}
+		found := false
+		for _, sp := range params {
+			if sp.name == name && sp.in == "path" {
+				found = true
+				break
+			}
+		}
+		if found || meant[name] {
+			continue
+		}
+		pos, ptr := s.Pos, s.Pointer
+		if mapValue(s.node, "parameters") != nil {
+			pos, ptr = valuePos(s.Meta, "parameters")
+		}
+		v.errorf(pos, ptr, "missing-path-parameter",
+			fmt.Sprintf("add {name: %s, in: path, value: ...} to the step's (or the workflow's) parameters", name),
+			"step %q supplies no value for path parameter %q of %s", s.StepID, name, op)
+	}
+
+	// The request body.
+	rb := s.RequestBody
+	hasBody := rb != nil && (rb.HasPayload || len(rb.Replacements) > 0)
+	if shape.BodyRequired && !hasBody {
+		pos, ptr := s.Pos, s.Pointer
+		if rb != nil {
+			pos, ptr = rb.Pos, rb.Pointer
+		}
+		v.errorf(pos, ptr, "missing-request-body", "add a requestBody with a payload",
+			"step %q sends no request body, but %s requires one", s.StepID, op)
+	}
+	if rb == nil || rb.ContentType == "" || strings.ContainsAny(rb.ContentType, "${") {
+		return
+	}
+	types := shape.MediaTypes
+	if len(types) == 0 {
+		return
+	}
+	for _, t := range types {
+		if mediaMatches(t, rb.ContentType) {
+			return
+		}
+	}
+	pos, ptr := valuePos(rb.Meta, "contentType")
+	v.errorf(pos, ptr, "undeclared-content-type", "use one of: "+strings.Join(types, ", "),
+		"contentType %q is not a request media type of %s", rb.ContentType, op)
+}
+
+// declaredParam reports whether the operation declares (name, in); header
+// names are case-insensitive.
+func declaredParam(ps []openapi.Parameter, name, in string) bool {
+	for _, p := range ps {
+		if p.In == in && (p.Name == name || (in == "header" && strings.EqualFold(p.Name, name))) {
+			return true
+		}
+	}
+	return false
+}
+
+// securityParam reports whether an API key scheme of the description sends
+// a parameter of this name and location (a key the step sets itself).
+func securityParam(op *openapi.Operation, name, in string) bool {
+	for _, sc := range op.Description.SecuritySchemes {
+		if sc != nil && sc.In == in && (sc.ParamName == name || (in == "header" && strings.EqualFold(sc.ParamName, name))) {
+			return true
+		}
+	}
+	return false
+}
+
+// paramHint suggests the declared parameter a misspelled one meant.
+func paramHint(declared []openapi.Parameter, template []string, name, in string) string {
+	var same []string
+	for _, p := range declared {
+		if p.In == in {
+			same = append(same, p.Name)
+		}
+	}
+	if in == "path" {
+		same = append(same, template...)
+	}
+	if s := closest(name, same); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
+	}
+	for _, p := range declared {
+		if p.Name == name || closest(name, []string{p.Name}) != "" {
+			return fmt.Sprintf("the operation declares %q in %s", p.Name, p.In)
+		}
+	}
+	if len(same) > 0 {
+		return fmt.Sprintf("its %s parameters are: %s", in, strings.Join(same, ", "))
+	}
+	return fmt.Sprintf("it declares no %s parameters", in)
+}
+
+// closest returns the candidate nearest to name when it is near enough to
+// be a misspelling (case differences, or an edit distance of at most a
+// third of the name), or "".
+func closest(name string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if d > max(1, len(name)/3) {
+			continue
+		}
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return max(len(a), len(b))
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// mediaMatches reports whether a step's content type is one the operation
+// declares: the same media type (parameters aside) or a declared range
+// ("*/*", "application/*").
+func mediaMatches(declared, ct string) bool {
+	d, c := mediaBase(declared), mediaBase(ct)
+	if d == c || d == "*/*" || d == "" {
+		return true
+	}
+	if typ, ok := strings.CutSuffix(d, "/*"); ok {
+		return strings.HasPrefix(c, typ+"/")
+	}
+	return false
+}
+
+// mediaBase returns the lower-cased media type without parameters.
+func mediaBase(mt string) string {
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(mt))
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -203,49 +204,8 @@ func paramHint(declared []openapi.Parameter, template []string, name, in string)
 	return fmt.Sprintf("it declares no %s parameters", in)
 }
 
-// closest returns the candidate nearest to name when it is near enough to
-// be a misspelling (case differences, or an edit distance of at most a
-// third of the name), or "".
-func closest(name string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		if c == name {
-			continue
-		}
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
-		if d > max(1, len(name)/3) {
-			continue
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// closest is the "did you mean" suggestion (internal/suggest).
+func closest(name string, candidates []string) string { return suggest.Closest(name, candidates) }
 
 // mediaMatches reports whether a step's content type is one the operation
 // declares: the same media type (parameters aside) or a declared range

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -18,69 +19,8 @@ import (
 // credential attached. This file owns that check and the "did you mean"
 // suggestion.
 
-// maxNameRunes caps the names editDistance compares, so a hostile
-// argument costs at most maxNameRunes² steps.
-const maxNameRunes = 128
-
-// editDistance is the edit distance between a and b (insertions,
-// deletions, substitutions and swaps of two adjacent letters: the optimal
-// string alignment distance), compared case-insensitively; names longer
-// than maxNameRunes are cut there.
-func editDistance(a, b string) int {
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	if len(ra) > maxNameRunes {
-		ra = ra[:maxNameRunes]
-	}
-	if len(rb) > maxNameRunes {
-		rb = rb[:maxNameRunes]
-	}
-	// Three rows: i-2, i-1 and i.
-	pp := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], pp[j-2]+1)
-			}
-		}
-		pp, prev, cur = prev, cur, pp
-	}
-	return prev[len(rb)]
-}
-
-// closestName returns the known name nearest to name, or "" when none is
-// near enough to be a likely typo (at most a third of the longer name's
-// length, and at least 1, edits away).
-func closestName(name string, known []string) string {
-	best, bestD := "", -1
-	for _, k := range known {
-		d := editDistance(name, k)
-		if bestD < 0 || d < bestD || (d == bestD && k < best) {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	limit := max(len([]rune(name)), len([]rune(best))) / 3
-	if limit < 1 {
-		limit = 1
-	}
-	if bestD > limit {
-		return ""
-	}
-	return best
-}
+// closestName is the suggestion for a mistyped name (internal/suggest).
+func closestName(name string, known []string) string { return suggest.Closest(name, known) }
 
 // unknownNameError is the usage error for a name that the document does
 // not have: it lists the known names and suggests the closest.

@@ -87,44 +87,6 @@ workflows:
 	return filepath.Join(dir, "prod.arazzo.yaml")
 }
 
-func TestEditDistanceAndClosest(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"sorcesApi", "sourcesApi", 1}, {"kitten", "sitting", 3}, {"prot", "port", 1}, {"ca", "abc", 3}, {"ABC", "abc", 0}, {"", "abc", 3}} {
-		if got := editDistance(tt.a, tt.b); got != tt.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
-		}
-	}
-	known := []string{"sourcesApi", "integrationsApi"}
-	if got := closestName("sorcesApi", known); got != "sourcesApi" {
-		t.Errorf("closest = %q", got)
-	}
-	if got := closestName("zzz", known); got != "" {
-		t.Errorf("closest of a far name = %q, want none", got)
-	}
-	// A hostile name is cut, not compared in full.
-	long := strings.Repeat("x", 1<<20)
-	if d := editDistance(long, long+"y"); d != 0 {
-		t.Errorf("long names compare their first %d runes: %d", maxNameRunes, d)
-	}
-}
-
-func FuzzEditDistance(f *testing.F) {
-	f.Add("sorcesApi", "sourcesApi")
-	f.Add("", "x")
-	f.Add("ünïcode", "unicode")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		d := editDistance(a, b)
-		if d < 0 || d != editDistance(b, a) {
-			t.Fatalf("editDistance(%q, %q) = %d, not symmetric", a, b, d)
-		}
-		if a == b && d != 0 {
-			t.Fatalf("editDistance(%q, itself) = %d", a, d)
-		}
-	})
-}
-
 // TestRunUnknownSourceName pins issue 11 item 1: a misspelt source name in
 // --server was ignored and the run went to the description's production
 // server with the credential attached.

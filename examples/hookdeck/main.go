@@ -55,12 +55,14 @@ const referenceWorkflow = "attach-integration-to-source"
 // referenceDoc is the document of referenceWorkflow, from the module root.
 const referenceDoc = "testdata/hookdeck/arazzo/hookdeck-attach-integration-to-source-workflow.yml"
 
-func main() {
-	// SIGINT and SIGTERM end -serve (and cancel a run) cleanly.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+func main() { os.Exit(runWithSignals(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+
+// runWithSignals is run with a context that SIGINT and SIGTERM end (as
+// does ctx), so that they stop -serve (and cancel a run) cleanly.
+func runWithSignals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr)
 }
 
 // run is the command; ctx ends -serve and cancels a run.

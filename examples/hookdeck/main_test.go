@@ -31,6 +31,8 @@ func TestFailuresAndUsage(t *testing.T) {
 		{[]string{"-live"}, 2, "HOOKDECK_API_KEY"},
 		{[]string{"-workflow", "nope"}, 2, "unknown workflow"},
 		{[]string{"extra"}, 2, "unexpected arguments"},
+		{[]string{"-serve", ":0", "-live"}, 2, "takes neither -live nor -workflow"},
+		{[]string{"-serve", "8080"}, 2, "want HOST:PORT or :PORT"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), c.args, &out, &errb)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -162,4 +163,43 @@ func TestTokenURLUnresolvable(t *testing.T) {
 			t.Errorf("error leaks the client secret: %v", err)
 		}
 	}
+}
+
+// FuzzResolveTokenURL: whatever a description's tokenUrl and the server
+// URL are, resolving never panics, and a result is an absolute http(s) URL
+// without userinfo unless the tokenUrl wrote it; a tokenUrl without scheme
+// and host lands on the server's origin.
+func FuzzResolveTokenURL(f *testing.F) {
+	for _, s := range [][2]string{
+		{"/oauth/token", "http://127.0.0.1:8080/v1"},
+		{"oauth/token", "https://h/v1/"},
+		{"../../../t", "https://u:p@h/a/b/"},
+		{"https://idp.example/token?x=1", "http://api"},
+		{"//other.example/token", "https://h"},
+		{"ftp://x/y", ""},
+		{"", "https://h"},
+		{"%zz", "https://h"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, tokenURL, server string) {
+		got, err := resolveTokenURL(context.Background(), call{server: server}, &SecurityScheme{Name: "cc", TokenURL: tokenURL})
+		if err != nil {
+			return
+		}
+		u, perr := url.Parse(got)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			t.Fatalf("resolve(%q, %q) = %q: not an absolute http(s) URL", tokenURL, server, got)
+		}
+		ref, _ := url.Parse(tokenURL)
+		if ref != nil && ref.Scheme == "" && ref.Host == "" {
+			if u.User != nil {
+				t.Fatalf("resolve(%q, %q) = %q carries the server's userinfo", tokenURL, server, got)
+			}
+			s, _ := url.Parse(server)
+			if s == nil || !SameOrigin(s, u) {
+				t.Fatalf("resolve(%q, %q) = %q: not on the server's origin", tokenURL, server, got)
+			}
+		}
+	})
 }

@@ -73,31 +73,39 @@ func (op *Operation) Servers(ctx context.Context) ([]Server, error) {
 // server, with server variables substituted and relative URLs resolved
 // against the description's URL. The result has no trailing slash.
 func (op *Operation) BaseURL(ctx context.Context, override string, vars map[string]string) (string, error) {
+	base, _, err := op.serverURL(ctx, override, vars)
+	return base, err
+}
+
+// serverURL is BaseURL that also returns the server URL before its
+// trailing slashes are trimmed: the base a relative OAuth2 tokenUrl is
+// resolved against (RFC 3986 treats "/v1" and "/v1/" differently).
+func (op *Operation) serverURL(ctx context.Context, override string, vars map[string]string) (base, server string, err error) {
 	if override != "" {
 		if c := op.baseOver.Load(); c != nil && c[0] == override {
-			return c[1], nil
+			return c[1], override, nil
 		}
 		u, err := url.Parse(override)
 		if err != nil {
-			return "", fmt.Errorf("openapi: base URL override does not parse as a URL")
+			return "", "", fmt.Errorf("openapi: base URL override does not parse as a URL")
 		}
 		if u.Scheme == "" || u.Host == "" {
-			return "", fmt.Errorf("openapi: base URL override %q is not an absolute URL", u.Redacted())
+			return "", "", fmt.Errorf("openapi: base URL override %q is not an absolute URL", u.Redacted())
 		}
 		base := strings.TrimRight(override, "/")
 		op.baseOver.Store(&[2]string{override, base})
-		return base, nil
+		return base, override, nil
 	}
 	b, err := op.bind(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	servers := b.servers
-	base := op.Description.URL
+	doc := op.Description.URL
 	if len(servers) == 0 {
 		servers = op.Description.Servers
 	} else if b.serverBase != nil && b.serverBase.url != nil {
-		base = b.serverBase.url
+		doc = b.serverBase.url
 	}
 	raw := "/"
 	var sv map[string]ServerVariable
@@ -107,19 +115,20 @@ func (op *Operation) BaseURL(ctx context.Context, override string, vars map[stri
 	s := substituteVars(raw, sv, vars)
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("openapi: %s: server URL %q: %v", op, s, err)
+		return "", "", fmt.Errorf("openapi: %s: server URL %q: %v", op, s, err)
 	}
 	if !u.IsAbs() {
-		if base == nil || (base.Scheme != "http" && base.Scheme != "https") {
-			return "", fmt.Errorf("openapi: %s: server URL %q is relative and the description was not loaded over HTTP; set a base URL for this source", op, s)
+		if doc == nil || (doc.Scheme != "http" && doc.Scheme != "https") {
+			return "", "", fmt.Errorf("openapi: %s: server URL %q is relative and the description was not loaded over HTTP; set a base URL for this source", op, s)
 		}
-		u = base.ResolveReference(u)
+		u = doc.ResolveReference(u)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("openapi: %s: server URL %q: scheme must be http or https", op, u.Redacted())
+		return "", "", fmt.Errorf("openapi: %s: server URL %q: scheme must be http or https", op, u.Redacted())
 	}
 	u.RawQuery, u.Fragment = "", ""
-	return strings.TrimRight(u.String(), "/"), nil
+	server = u.String()
+	return strings.TrimRight(server, "/"), server, nil
 }
 
 func substituteVars(s string, sv map[string]ServerVariable, over map[string]string) string {
@@ -164,7 +173,7 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	if err != nil {
 		return nil, err
 	}
-	base, err := op.BaseURL(ctx, opts.BaseURL, opts.ServerVariables)
+	base, server, err := op.serverURL(ctx, opts.BaseURL, opts.ServerVariables)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +300,7 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	if opts.Auth != nil && req.Header.Get("Authorization") == "" {
 		// An explicit Authorization header parameter means the step handles
 		// authentication itself.
-		secrets, placed, err := opts.Auth.apply(ctx, op, req, opts.Source)
+		secrets, placed, err := opts.Auth.apply(ctx, op, req, opts.Source, server)
 		if err != nil {
 			return nil, err
 		}

@@ -175,13 +175,19 @@ type Placement struct {
 // first requirement whose every scheme has credentials (decisions H3). It
 // returns the secret values it put on the request, for masking. When no
 // requirement can be satisfied the request is left unauthenticated.
+//
+// A relative OAuth2 tokenUrl is resolved against the operation's declared
+// server URL; [Operation.BuildRequest] resolves it against the server the
+// request goes to, its base URL override included.
 func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, error) {
-	s, _, err := a.apply(ctx, op, req, source)
+	s, _, err := a.apply(ctx, op, req, source, "")
 	return s, err
 }
 
-// apply is Apply that also says where each credential was placed.
-func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, []Placement, error) {
+// apply is Apply that also says where each credential was placed. server
+// is the server URL of the call, which a relative tokenUrl is resolved
+// against ("": the operation's declared server).
+func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request, source, server string) ([]string, []Placement, error) {
 	if a == nil || a.Credentials == nil || op == nil {
 		return nil, nil, nil
 	}
@@ -219,7 +225,7 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 		var secrets []string
 		placed := make([]Placement, 0, len(plan))
 		for i, p := range plan {
-			s, err := a.applyOne(ctx, req, source, p.sc, p.cred, p.req.Scopes)
+			s, err := a.applyOne(ctx, req, call{op: op, source: source, server: server}, p.sc, p.cred, p.req.Scopes)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -271,7 +277,14 @@ func usable(sc *SecurityScheme, c Credential) bool {
 	return false
 }
 
-func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, source string, sc *SecurityScheme, c Credential, scopes []string) ([]string, error) {
+// call is what applyOne knows of the request it authorizes: the operation,
+// the source description name and the server URL ("": the declared one).
+type call struct {
+	op             *Operation
+	source, server string
+}
+
+func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, cl call, sc *SecurityScheme, c Credential, scopes []string) ([]string, error) {
 	switch sc.Type {
 	case "apiKey":
 		switch sc.In {
@@ -312,7 +325,7 @@ func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, source str
 		secrets := []string{}
 		if tok == "" {
 			var err error
-			tok, err = a.clientCredentialsToken(ctx, source, sc, c, scopes)
+			tok, err = a.clientCredentialsToken(ctx, cl, sc, c, scopes)
 			if err != nil {
 				return nil, err
 			}
@@ -325,9 +338,14 @@ func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, source str
 }
 
 // clientCredentialsToken returns a cached token or fetches one (RFC 6749
-// section 4.4). Concurrent callers share one fetch.
-func (a *Authorizer) clientCredentialsToken(ctx context.Context, source string, sc *SecurityScheme, c Credential, scopes []string) (string, error) {
-	key := source + "\x00" + sc.Name
+// section 4.4). Concurrent callers share one fetch. Tokens are cached per
+// source, scheme and token URL.
+func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *SecurityScheme, c Credential, scopes []string) (string, error) {
+	tokenURL, err := resolveTokenURL(ctx, cl, sc)
+	if err != nil {
+		return "", err
+	}
+	key := cl.source + "\x00" + sc.Name + "\x00" + tokenURL
 	a.mu.Lock()
 	if a.tokens == nil {
 		a.tokens = map[string]*tokenEntry{}
@@ -351,7 +369,6 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, source string, 
 		form.Set("client_id", c.ClientID)
 		form.Set("client_secret", c.ClientSecret)
 	}
-	tokenURL := sc.TokenURL
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", fmt.Errorf("openapi: security scheme %s: bad token URL", sc.Name)
@@ -410,6 +427,36 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, source string, 
 		}
 	}
 	return e.token, nil
+}
+
+// resolveTokenURL returns the URL a token request for sc goes to: its
+// tokenUrl as written when absolute, else resolved as RFC 3986 says against
+// the server URL of the call (OpenAPI: relative URLs resolve against the
+// Server Object), so a base URL override moves a relative token URL with it.
+func resolveTokenURL(ctx context.Context, cl call, sc *SecurityScheme) (string, error) {
+	ref, err := url.Parse(sc.TokenURL)
+	if err != nil {
+		return "", fmt.Errorf("openapi: security scheme %s: bad token URL", sc.Name)
+	}
+	if !ref.IsAbs() {
+		server := cl.server
+		if server == "" && cl.op != nil {
+			if _, server, err = cl.op.serverURL(ctx, "", nil); err != nil {
+				return "", fmt.Errorf("openapi: security scheme %s: token URL %s is relative and the server URL it resolves against is unknown: %w", sc.Name, redactURL(sc.TokenURL), err)
+			}
+		}
+		base, err := url.Parse(server)
+		if err != nil || server == "" {
+			return "", fmt.Errorf("openapi: security scheme %s: token URL %s is relative and no server URL is known to resolve it against", sc.Name, redactURL(sc.TokenURL))
+		}
+		ref = base.ResolveReference(ref)
+		// The server URL's userinfo is for the API, not the token endpoint.
+		ref.User = nil
+	}
+	if (ref.Scheme != "http" && ref.Scheme != "https") || ref.Host == "" {
+		return "", fmt.Errorf("openapi: security scheme %s: token URL %s: scheme must be http or https", sc.Name, redactURL(ref.String()))
+	}
+	return ref.String(), nil
 }
 
 // scrub removes credential values from a message.

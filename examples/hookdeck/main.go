@@ -9,6 +9,14 @@
 //	go run ./examples/hookdeck
 //	go run ./examples/hookdeck -source-name shop -label "Shop HMAC" -provider HMAC
 //	HOOKDECK_API_KEY=... go run ./examples/hookdeck -live
+//	go run ./examples/hookdeck -serve :8080
+//
+// -serve ADDR runs no workflow: it serves the fake on ADDR (a missing host
+// means 127.0.0.1; give 0.0.0.0:8080 to listen on every interface), prints
+// its URL, the API key it accepts, and the environment variables and
+// `weft run` command line that run the reference workflow against it, and
+// serves until interrupted (SIGINT or SIGTERM), then shuts down cleanly and
+// exits 0. The README's command-line example runs against it.
 //
 // -workflow runs another Hookdeck workflow against the fake. Those documents
 // belong to the public Hookdeck corpus and are not part of this repository;
@@ -29,9 +37,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/weftflow/weft/arazzo"
@@ -42,9 +52,21 @@ import (
 
 const referenceWorkflow = "attach-integration-to-source"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+// referenceDoc is the document of referenceWorkflow, from the module root.
+const referenceDoc = "testdata/hookdeck/arazzo/hookdeck-attach-integration-to-source-workflow.yml"
 
-func run(args []string, stdout, stderr io.Writer) int {
+func main() { os.Exit(runWithSignals(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+
+// runWithSignals is run with a context that SIGINT and SIGTERM end (as
+// does ctx), so that they stop -serve (and cancel a run) cleanly.
+func runWithSignals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr)
+}
+
+// run is the command; ctx ends -serve and cancels a run.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("hookdeck", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	sourceName := fl.String("source-name", fmt.Sprintf("weft-demo-%d", time.Now().Unix()), "name of the source to create")
@@ -53,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	live := fl.Bool("live", false, "run against the real Hookdeck API with HOOKDECK_API_KEY")
 	workflow := fl.String("workflow", referenceWorkflow, "workflow to run: "+strings.Join(workflowIDs(), ", "))
 	corpusDir := fl.String("corpus", "", "directory of the Hookdeck corpus workflows, for -workflow (default <module root>/../shared/corpus/hookdeck/arazzo)")
+	serveAddr := fl.String("serve", "", "serve the fake Hookdeck API on `ADDR` (\":8080\" is 127.0.0.1:8080) until interrupted, printing the weft run command to use, instead of running a workflow")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -75,8 +98,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *corpusDir == "" {
 		*corpusDir = filepath.Join(root, "..", "shared", "corpus", "hookdeck", "arazzo")
 	}
+	if *serveAddr != "" {
+		if *live || *workflow != referenceWorkflow {
+			fmt.Fprintln(stderr, "-serve serves the fake for the attach-integration-to-source workflow; it takes neither -live nor -workflow")
+			return 2
+		}
+		return serve(ctx, *serveAddr, specDir, filepath.Join(root, filepath.FromSlash(referenceDoc)), stdout, stderr)
+	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
 	var (
@@ -87,7 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		servers = map[string]string{} // source name -> base URL override
 	)
 	if *workflow == referenceWorkflow {
-		docPath = filepath.Join(root, "testdata", "hookdeck", "arazzo", "hookdeck-attach-integration-to-source-workflow.yml")
+		docPath = filepath.Join(root, filepath.FromSlash(referenceDoc))
 		inputs = map[string]any{"sourceName": *sourceName, "integrationLabel": *label, "provider": *provider}
 	}
 

@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 )
 
 func TestDefaultRunSucceeds(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(nil, &out, &errb); code != 0 {
+	if code := run(context.Background(), nil, &out, &errb); code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	for _, want := range []string{"createSource", "createIntegration", "attachIntegration", "confirmSource",
@@ -30,9 +31,11 @@ func TestFailuresAndUsage(t *testing.T) {
 		{[]string{"-live"}, 2, "HOOKDECK_API_KEY"},
 		{[]string{"-workflow", "nope"}, 2, "unknown workflow"},
 		{[]string{"extra"}, 2, "unexpected arguments"},
+		{[]string{"-serve", ":0", "-live"}, 2, "takes neither -live nor -workflow"},
+		{[]string{"-serve", "8080"}, 2, "want HOST:PORT or :PORT"},
 	} {
 		var out, errb bytes.Buffer
-		code := run(c.args, &out, &errb)
+		code := run(context.Background(), c.args, &out, &errb)
 		if code != c.code || !strings.Contains(out.String()+errb.String(), c.want) {
 			t.Errorf("%v: exit %d, want %d with %q\n%s%s", c.args, code, c.code, c.want, out.String(), errb.String())
 		}
@@ -45,7 +48,7 @@ func TestCorpusWorkflows(t *testing.T) {
 			continue
 		}
 		var out, errb bytes.Buffer
-		code := run([]string{"-workflow", id}, &out, &errb)
+		code := run(context.Background(), []string{"-workflow", id}, &out, &errb)
 		if code == 2 && strings.Contains(errb.String(), "corpus, which was not found") {
 			t.Skip("Hookdeck corpus absent")
 		}

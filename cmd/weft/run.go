@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/weftflow/weft/arazzo"
-	"github.com/weftflow/weft/cmd/weft/internal/report"
+	"github.com/weftflow/weft/report"
 	"github.com/weftflow/weft/runtime"
 	"gopkg.in/yaml.v3"
 )

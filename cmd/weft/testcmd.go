@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/weftflow/weft/arazzotest"
-	"github.com/weftflow/weft/cmd/weft/internal/report"
+	"github.com/weftflow/weft/report"
 )
 
 func (e *env) testCmd(args []string) error {

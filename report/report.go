@@ -1,6 +1,8 @@
 // Package report turns runtime results into the reports the weft command
-// writes: the JSON report of "weft run --json", JUnit XML and the progress
-// lines printed as steps complete.
+// writes: the JSON report of "weft run --json" (whose JSON Schema is
+// docs/report.schema.json), JUnit XML, HAR 1.2 and the progress lines
+// printed as steps complete. Go programs that run workflows with the
+// runtime package can write the same reports.
 package report
 
 import (

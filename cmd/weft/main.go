@@ -18,10 +18,12 @@
 //
 // Exit status: 0 when the workflow succeeded (or the documents are valid),
 // 1 when it failed (or a document has errors, for validate), 2 for usage
-// and document errors.
+// and document errors, 130 after SIGINT and 143 after SIGTERM (the run
+// stops, reports are written with status cancelled).
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -58,13 +60,26 @@ Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or d
 ` + loaderHelp
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := notifyContext(context.Background(), os.Stderr)
+	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // env is what a command needs from its process.
 type env struct {
+	// ctx is cancelled by SIGINT and SIGTERM (see notifyContext); nil
+	// means context.Background.
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+}
+
+func (e *env) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // usageError is a command-line mistake; it exits 2.
@@ -83,7 +98,13 @@ type exitError struct {
 func (e exitError) Error() string { return e.msg }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext runs the command line args under ctx, whose cancellation
+// stops a run the way a signal does.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)
 		return exitUsage

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"github.com/weftflow/weft/internal/reportschema"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/weftflow/weft/internal/reportschema"
 )
 
 // weftBin is the weft binary built once by TestMain.

@@ -253,6 +253,7 @@ func checkJUnit(t *testing.T, path string, wantCases, wantFailures int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkJUnitXSD(t, data)
 	var doc struct {
 		XMLName  xml.Name
 		Tests    int    `xml:"tests,attr"`

@@ -151,3 +151,25 @@ func TestUseColorRespectsNoColor(t *testing.T) {
 		t.Error("NO_COLOR set: no colour")
 	}
 }
+
+// A visit whose retries all failed is one failure with the earlier
+// attempts as rerunFailure; a transport error is an error, not a failure.
+func TestJUnitRerunAndError(t *testing.T) {
+	res := &runtime.Result{WorkflowID: "wf", Status: runtime.StatusFailed, Steps: []runtime.StepRecord{
+		{WorkflowID: "wf", StepID: "a", Attempt: 1, Status: runtime.StatusFailed, StatusCode: 503, Action: "retry"},
+		{WorkflowID: "wf", StepID: "a", Attempt: 2, Status: runtime.StatusFailed, StatusCode: 503, Action: "fail"},
+		{WorkflowID: "wf", StepID: "b", Attempt: 1, Status: runtime.StatusFailed, Error: "GET http://h: connection refused", Action: "fail"},
+	}}
+	s := &Suites{}
+	s.Add(NewSuite(res, SuiteOptions{}))
+	su := s.Suites[0]
+	if len(su.Cases) != 2 || su.Failures != 1 || su.Errors != 1 || s.Failures != 1 || s.Errors != 1 {
+		t.Fatalf("suite %+v", su)
+	}
+	if c := su.Cases[0]; c.Failure == nil || c.Failure.Type != "status" || len(c.RerunFailures) != 1 {
+		t.Errorf("a: %+v", c)
+	}
+	if c := su.Cases[1]; c.Error == nil || c.Error.Type != "error" || !strings.Contains(c.Error.Message, "connection refused") {
+		t.Errorf("b: %+v", c)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/weftflow/weft/internal/reportschema"
+	"github.com/weftflow/weft/runtime"
 )
 
 const reportDoc = "testdata/report.arazzo.yaml"
@@ -588,4 +590,17 @@ func checkHAR(t *testing.T, data []byte) harDoc {
 		t.Errorf("HAR log %+v", h.Log)
 	}
 	return h
+}
+
+// The request timeout is named in words, not as a bare limit.
+func TestStopReasonRequestTimeout(t *testing.T) {
+	err := fmt.Errorf("wrapped: %w", &runtime.LimitError{Limit: "RequestTimeout", Value: 30 * time.Second})
+	if got := stopReason(context.Background(), err); got != "request timed out after 30s (limit RequestTimeout)" {
+		t.Errorf("stopReason = %q", got)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(signalCause{syscall.SIGTERM})
+	if got := stopReason(ctx, context.Canceled); got != "cancelled by SIGTERM" {
+		t.Errorf("stopReason = %q", got)
+	}
 }

@@ -91,3 +91,23 @@ func TestHARWithoutResponse(t *testing.T) {
 		t.Errorf("entry %+v", e)
 	}
 }
+
+// Excerpt always returns valid UTF-8 of at most max bytes of input
+// (each invalid byte becomes one U+FFFD).
+func FuzzExcerpt(f *testing.F) {
+	f.Add([]byte("héllo wörld"), 4)
+	f.Add([]byte{0xe2, 0x82, 0xac, 0xe2, 0x82}, 4)
+	f.Add([]byte{0xff, 0xfe, 'a'}, 1)
+	f.Fuzz(func(t *testing.T, b []byte, max int) {
+		if max < 0 || max > 1<<16 {
+			return
+		}
+		got := Excerpt(b, max)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Excerpt(%q, %d) = %q: not UTF-8", b, max, got)
+		}
+		if n := utf8.RuneCountInString(got); n > max {
+			t.Fatalf("Excerpt(%q, %d) has %d runes", b, max, n)
+		}
+	})
+}

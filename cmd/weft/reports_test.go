@@ -155,7 +155,7 @@ func TestJUnitTimeoutIsError(t *testing.T) {
 	if c := doc.Suites[0].Cases[1]; c.Name != "getPet" || c.Skipped == nil {
 		t.Errorf("the step after the timeout is skipped: %+v", c)
 	}
-	if !strings.Contains(r.stdout, "failed at step createPet") || !strings.Contains(r.stdout, "stopped by --timeout 300ms") {
+	if !strings.Contains(r.stdout, "failed at step createPet") || !strings.Contains(r.stdout, "    error: stopped by --timeout 300ms") {
 		t.Errorf("summary\n%s", r)
 	}
 }

@@ -133,7 +133,7 @@ func (e *env) runBody(args []string, rr *runReports) error {
 	if f, ok := out.(*os.File); ok {
 		printer.Color = report.UseColor(f)
 	}
-	opts = append(opts, runtime.WithObserver(report.Observers(printer.Observer(), rr.observer())))
+	opts = append(opts, runtime.WithObserver(report.Observers(stopAware(ctx, printer.Observer()), rr.observer())))
 	if c := defaultCredentials(); c != nil {
 		opts = append(opts, runtime.WithCredentials(c))
 	}

@@ -372,3 +372,22 @@ func printSummary(w io.Writer, res *runtime.Result, status string, color bool) {
 		}
 	}
 }
+
+// stopAware makes o's StepFinished see why the run stopped (a signal,
+// --timeout) instead of the bare "context canceled" of the step the stop
+// interrupted.
+func stopAware(ctx context.Context, o *runtime.Observer) *runtime.Observer {
+	if o == nil || o.StepFinished == nil {
+		return o
+	}
+	c := *o
+	c.StepFinished = func(s runtime.StepRecord) {
+		if s.Action == "error" && ctx.Err() != nil {
+			if cause := context.Cause(ctx); cause != nil {
+				s.Error = cause.Error()
+			}
+		}
+		o.StepFinished(s)
+	}
+	return &c
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weftflow/weft/internal/reportschema"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -33,6 +34,7 @@ func TestJSONKeys(t *testing.T) {
 	if err := WriteJSON(&buf, sampleResult()); err != nil {
 		t.Fatal(err)
 	}
+	reportschema.Check(t, buf.Bytes())
 	var m map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
 		t.Fatal(err)

@@ -6,9 +6,9 @@
 //	weft validate [loader flags] DOC...
 //	weft list [loader flags] DOC
 //	weft env [loader flags] DOC
-//	weft run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
+//	weft run DOC [--workflow ID]... [--all] [--input name=value]... [--inputs FILE|-]
 //	    [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
-//	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v] [loader flags]
+//	    [--json FILE|-] [--junit FILE|-] [--har FILE|-] [--timeout DURATION] [-v] [loader flags]
 //	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
 //	weft version
 //

@@ -17,7 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
+const runUsage = `run DOC [--workflow ID]... [--all] [--input name=value]... [--inputs FILE|-]
     [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
     [--json FILE|-] [--junit FILE] [--har FILE] [--timeout DURATION] [-v]
 ` + loaderFlagsUsage

@@ -608,3 +608,20 @@ func TestStopReasonRequestTimeout(t *testing.T) {
 		t.Errorf("stopReason = %q", got)
 	}
 }
+
+// --all on a document with one workflow still writes the combined shape,
+// so a pipeline using --all always reads a list of runs.
+func TestAllWithOneWorkflowIsCombined(t *testing.T) {
+	_, srv := newShelter(t)
+	js := filepath.Join(t.TempDir(), "r.json")
+	r := weft(t, "", "run", petsDoc, "--all", "--input", "name=Rex", "--server", "shelter="+srv.URL, "--json", js)
+	if r.code != 0 {
+		t.Fatalf("want exit 0\n%s", r)
+	}
+	data := readFile(t, js)
+	reportschema.Check(t, data)
+	var runs struct{ Runs []struct{ Status string } }
+	if json.Unmarshal(data, &runs); len(runs.Runs) != 1 || runs.Runs[0].Status != "succeeded" {
+		t.Errorf("want a list of one succeeded run:\n%s", data)
+	}
+}

@@ -102,6 +102,7 @@ func (e *env) runBody(args []string, rr *runReports) error {
 		return err
 	}
 	wf := wfs[0]
+	rr.combined = *allWorkflows || len(wfs) > 1
 	inputsFor := func(wf *arazzo.Workflow) (map[string]any, error) {
 		inputs := map[string]any{}
 		for k, v := range fileInputs {

@@ -23,6 +23,7 @@ import (
 type runReports struct {
 	json, junit, har string
 	document         string
+	combined         bool // --all or several --workflow: the JSON report is a list of runs
 	started          time.Time
 	runs             []runOutcome
 	stderr           capBuffer // what the command printed to stderr, for diagnostics
@@ -297,7 +298,7 @@ func (rr *runReports) diagnostics(err error) []string {
 func (rr *runReports) write(stdout io.Writer) error {
 	if rr.json != "" {
 		var v any
-		if len(rr.runs) == 1 {
+		if !rr.combined && len(rr.runs) == 1 {
 			v = rr.runs[0].json
 		} else {
 			js := make([]report.JSON, len(rr.runs))

@@ -625,3 +625,53 @@ func TestAllWithOneWorkflowIsCombined(t *testing.T) {
 		t.Errorf("want a list of one succeeded run:\n%s", data)
 	}
 }
+
+// Item 1: a signal while the document is still loading (here from a server
+// that holds the request) also writes the reports, status cancelled, and
+// exits 143.
+func TestSignalWhileLoading(t *testing.T) {
+	if goruntime.GOOS == "windows" {
+		t.Skip("no SIGTERM delivery to a child on Windows")
+	}
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	dir := t.TempDir()
+	js, junit := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	cmd := exec.Command(weftBin, "run", srv.URL+"/flow.arazzo.yaml", "--allow-private", "--json", js, "--junit", junit)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the document request never arrived")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("weft did not stop")
+	}
+	if got := cmd.ProcessState.ExitCode(); got != 143 {
+		t.Errorf("exit %d, want 143\n%s", got, out.String())
+	}
+	rep := decodeReport(t, string(readFile(t, js)))
+	if rep["status"] != "cancelled" {
+		t.Errorf("status %v, want cancelled: %v", rep["status"], rep)
+	}
+	checkJUnitXSD(t, readFile(t, junit))
+}

@@ -248,14 +248,27 @@ func stopReason(ctx context.Context, err error) string {
 
 // endRun writes every requested report. When err ended the command before
 // any workflow ran, the reports say so with status error and the
-// diagnostics the command printed.
+// diagnostics the command printed (status cancelled, and exit 130/143,
+// when a signal stopped it, e.g. while loading).
 func (e *env) endRun(rr *runReports, err error) error {
-	if errors.Is(err, flag.ErrHelp) || (rr.json == "" && rr.junit == "" && rr.har == "") {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	var sc signalCause
+	cancelled := len(rr.runs) == 0 && err != nil && errors.As(context.Cause(e.context()), &sc)
+	if cancelled {
+		fmt.Fprintf(e.stderr, "weft: %s\n", err)
+		err = exitError{code: sc.exitCode(), msg: sc.Error()}
+	}
+	if rr.json == "" && rr.junit == "" && rr.har == "" {
 		return err
 	}
 	if len(rr.runs) == 0 && err != nil {
 		diags := rr.diagnostics(err)
 		meta := report.Meta{WeftVersion: versionString(), Document: rr.document, Status: report.StatusError, Diagnostics: diags}
+		if cancelled {
+			meta.Status = report.StatusCancelled
+		}
 		name := "weft run"
 		if rr.document != "" {
 			name += " " + rr.document

@@ -54,7 +54,8 @@ type StepRecord struct {
 	Started  time.Time
 	Duration time.Duration
 	// Outputs are the step's outputs as evaluated by this execution,
-	// with known secret values masked (nil when the step has none).
+	// with known secret values masked (nil when the step has none). The
+	// map may be the one later steps read: treat it as read-only.
 	Outputs map[string]any
 	// FailedCriteria names the success criteria that did not pass.
 	FailedCriteria []CriterionFailure

@@ -50,7 +50,13 @@ type StepRecord struct {
 	Method     string
 	URL        string
 	StatusCode int
-	Duration   time.Duration
+	// Started is when the execution started (the clock of the process).
+	Started  time.Time
+	Duration time.Duration
+	// Outputs are the step's outputs as evaluated by this execution,
+	// with known secret values masked (nil when the step has none). The
+	// map may be the one later steps read: treat it as read-only.
+	Outputs map[string]any
 	// FailedCriteria names the success criteria that did not pass.
 	FailedCriteria []CriterionFailure
 	// Action is the action taken after the step: "next", "end",

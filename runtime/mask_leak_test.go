@@ -76,6 +76,21 @@ func TestMaskingMatrix(t *testing.T) {
 		t.Errorf("status %s at %q, outputs %v: the fixture did not run as planned", res.Status, res.FailedStep, res.Outputs)
 	}
 
+	// Step records carry their start and their (masked) outputs, which the
+	// scan below reads through the Result.
+	withOutputs := 0
+	for _, s := range res.Steps {
+		if s.Started.IsZero() {
+			t.Errorf("step %s has no start time", s.StepID)
+		}
+		if len(s.Outputs) > 0 {
+			withOutputs++
+		}
+	}
+	if withOutputs == 0 {
+		t.Error("no step record carries its outputs")
+	}
+
 	resJSON, _ := json.Marshal(res)
 	texts := map[string]string{
 		"Result (json)":   string(resJSON),

@@ -623,6 +623,10 @@ func (ru *run) finish(rec *StepRecord, action string) {
 func (ru *run) emit(rec *StepRecord) {
 	rec.URL = ru.masker.url(rec.URL)
 	rec.Error = ru.masker.mask(rec.Error)
+	if rec.Outputs != nil {
+		// A copy: the unmasked map stays the one actions and later steps read.
+		rec.Outputs, _ = ru.masker.maskValue(rec.Outputs).(map[string]any)
+	}
 	for i := range rec.FailedCriteria {
 		rec.FailedCriteria[i].Detail = ru.masker.mask(rec.FailedCriteria[i].Detail)
 	}
@@ -678,6 +682,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			slog.String("step_id", st.id), slog.Int("attempt", attempt))
 	}
 	start := time.Now()
+	rec.Started = start
 	defer func() { rec.Duration = time.Since(start) }()
 
 	ex := &sx.ex
@@ -861,6 +866,9 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	}
 	f.outputs[st.id] = outs
 	ex.outputs = outs
+	if len(outs) > 0 {
+		rec.Outputs = outs
+	}
 	rec.Missing = dedupe(missing)
 	if ok {
 		rec.Status = StatusSucceeded

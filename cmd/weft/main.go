@@ -6,11 +6,11 @@
 //	weft validate [loader flags] DOC...
 //	weft list [loader flags] DOC
 //	weft env [loader flags] DOC
-//	weft run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-]
+//	weft run DOC [--workflow ID]... [--all] [--input name=value]... [--inputs FILE|-]
 //	    [--input-env PREFIX] [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]...
 //	    [--only-servers [--allow-origin URL]...] [--validate-responses warn|error]
 //	    [--max-steps N] [--request-timeout DURATION] [--cert FILE --key FILE] [--cacert FILE]
-//	    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v] [loader flags]
+//	    [--json FILE|-] [--junit FILE|-] [--har FILE|-] [--timeout DURATION] [-v] [loader flags]
 //	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
 //	weft version
 //	weft help [COMMAND]
@@ -23,11 +23,13 @@
 // Exit status: 0 when the workflow succeeded (or the documents are valid),
 // 1 when it failed (or a document has errors, for validate), 2 for usage
 // and document errors (an unknown source, server variable, credential
-// variable or input name included), 130/143 when interrupted by
-// SIGINT/SIGTERM. docs/cli.md describes every flag.
+// variable or input name included), 130 after SIGINT and 143 after SIGTERM
+// (the run stops, reports are written with status cancelled).
+// docs/cli.md describes every flag.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -66,13 +68,26 @@ Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or d
 ` + loaderHelp
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := notifyContext(context.Background(), os.Stderr)
+	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // env is what a command needs from its process.
 type env struct {
+	// ctx is cancelled by SIGINT and SIGTERM (see notifyContext); nil
+	// means context.Background.
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+}
+
+func (e *env) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // usageError is a command-line mistake; it exits 2.
@@ -91,7 +106,13 @@ type exitError struct {
 func (e exitError) Error() string { return e.msg }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext runs the command line args under ctx, whose cancellation
+// stops a run the way a signal does.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)
 		return exitUsage

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/weftflow/weft/internal/reportschema"
 )
 
 // weftBin is the weft binary built once by TestMain.
@@ -128,28 +130,14 @@ func keysOf(m map[string]any) []string {
 	return ks
 }
 
-var (
-	reportKeys = []string{"durationMs", "error", "outputs", "status", "steps", "workflowId"}
-	stepKeys   = []string{"action", "attempt", "durationMs", "failedCriteria", "method", "statusCode", "status", "stepId", "url", "workflowId"}
-)
-
-func init() { sort.Strings(stepKeys) }
-
+// decodeReport decodes a JSON report after checking it against the
+// published schema, docs/report.schema.json, which pins every key.
 func decodeReport(t *testing.T, data string) map[string]any {
 	t.Helper()
+	reportschema.Check(t, []byte(data))
 	var rep map[string]any
 	if err := json.Unmarshal([]byte(data), &rep); err != nil {
 		t.Fatalf("report is not JSON: %v\n%s", err, data)
-	}
-	if got := keysOf(rep); !reflect.DeepEqual(got, reportKeys) {
-		t.Errorf("report keys = %v, want %v", got, reportKeys)
-	}
-	steps, _ := rep["steps"].([]any)
-	for i, s := range steps {
-		sm, _ := s.(map[string]any)
-		if got := keysOf(sm); !reflect.DeepEqual(got, stepKeys) {
-			t.Errorf("steps[%d] keys = %v, want %v", i, got, stepKeys)
-		}
 	}
 	return rep
 }
@@ -265,6 +253,7 @@ func checkJUnit(t *testing.T, path string, wantCases, wantFailures int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkJUnitXSD(t, data)
 	var doc struct {
 		XMLName  xml.Name
 		Tests    int    `xml:"tests,attr"`

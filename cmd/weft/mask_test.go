@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/weftflow/weft/internal/leakfixture"
+	"github.com/weftflow/weft/internal/reportschema"
 )
 
 // H4 (issue 10 item 2) through the command: "weft run -v --json --junit"
@@ -29,20 +30,26 @@ func TestRunMasksSecretsEverywhere(t *testing.T) {
 	if err := os.WriteFile(inputsFile, nested, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	jsonFile, junitFile := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.xml")
+	jsonFile, junitFile, harFile := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.xml"), filepath.Join(dir, "run.har")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"run", f.Doc, "-v",
 		"--server", "api=" + f.BaseURL, "--server", "dead=" + f.DeadURL,
 		"--input", "pw=" + leakfixture.InputPW, "--input", "pin=" + leakfixture.InputPin,
 		"--input", "clientToken=" + leakfixture.InputToken, "--inputs", inputsFile,
-		"--json", jsonFile, "--junit", junitFile,
+		"--json", jsonFile, "--junit", junitFile, "--har", harFile,
 	}, strings.NewReader(""), &stdout, &stderr)
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d (the last step fails its criteria)\nstdout:\n%s\nstderr:\n%s", code, exitFailed, stdout.String(), stderr.String())
 	}
 	jsonReport, _ := os.ReadFile(jsonFile)
 	junitReport, _ := os.ReadFile(junitFile)
+	harReport, _ := os.ReadFile(harFile)
+	if h := checkHAR(t, harReport); len(h.Log.Entries) < 7 {
+		t.Errorf("HAR: %d entries, want one per request", len(h.Log.Entries))
+	}
+	reportschema.Check(t, jsonReport)
 	texts := map[string]string{
+		"--har":       string(harReport),
 		"stdout (-v)": stdout.String(),
 		"stderr":      stderr.String(),
 		"--json":      string(jsonReport),

@@ -8,42 +8,54 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/weftflow/weft/arazzo"
-	"github.com/weftflow/weft/cmd/weft/internal/report"
+	"github.com/weftflow/weft/report"
 	"github.com/weftflow/weft/runtime"
 	"gopkg.in/yaml.v3"
 )
 
-const runUsage = `run DOC [--workflow ID] [--input name=value]... [--inputs FILE|-] [--input-env PREFIX]
+const runUsage = `run DOC [--workflow ID]... [--all] [--input name=value]... [--inputs FILE|-] [--input-env PREFIX]
     [--server SOURCE=URL]... [--server-var SOURCE.NAME=VALUE]... [--only-servers [--allow-origin URL]...]
     [--validate-responses warn|error] [--max-steps N] [--request-timeout DURATION]
     [--cert FILE --key FILE] [--cacert FILE]
-    [--json FILE|-] [--junit FILE] [--timeout DURATION] [-v]
+    [--json FILE|-] [--junit FILE|-] [--har FILE|-] [--timeout DURATION] [-v]
 ` + loaderFlagsUsage
 
+// runCmd runs "weft run": runBody does the work and endRun writes the
+// requested reports whatever happened, so that an error before the run
+// (usage, document, inputs) still leaves a report with status error.
 func (e *env) runCmd(args []string) error {
+	rr := newRunReports(args)
+	sub := *e
+	sub.stderr = io.MultiWriter(e.stderr, &rr.stderr)
+	err := sub.runBody(args, rr)
+	return e.endRun(rr, err)
+}
+
+func (e *env) runBody(args []string, rr *runReports) error {
 	fs := newFlagSet("run", runUsage, e.stderr)
+	var workflowIDs multiFlag
+	fs.Var(&workflowIDs, "workflow", "`ID` of the workflow to run (required when the document has several); repeatable: one combined report")
 	var (
-		workflowID = fs.String("workflow", "", "`ID` of the workflow to run (required when the document has several)")
-		inputFlags multiFlag
-		inputsFile = fs.String("inputs", "", "read inputs from a JSON or YAML object in `FILE` (- for stdin); --input-env and --input win")
-		inputEnv   = fs.String("input-env", "", "read input NAME from environment variable `PREFIX`NAME (converted like --input); --input wins")
-		serverFlag multiFlag
-		varFlag    multiFlag
-		alsoAllow  multiFlag
-		onlySrv    = fs.Bool("only-servers", false, "refuse every request (API calls, token requests, redirects) to an origin not given with --server")
-		validate   = fs.String("validate-responses", "", "check responses against the OpenAPI description: `MODE` warn (report findings) or error (findings fail the step)")
-		maxSteps   = fs.Int("max-steps", 0, "stop after `N` step executions, retries and sub-workflows included (0: 1000)")
-		reqTimeout = fs.Duration("request-timeout", 0, "give each HTTP request at most `DURATION` (0: 30s)")
-		jsonOut    = fs.String("json", "", "write the JSON report to `FILE` (- for stdout)")
-		junitOut   = fs.String("junit", "", "write a JUnit XML report to `FILE` (a test case per step execution)")
-		timeout    = fs.Duration("timeout", 0, "stop the run after `DURATION` (0: no limit)")
-		verbose    = fs.Bool("v", false, "print requests and responses (secrets masked)")
+		allWorkflows = fs.Bool("all", false, "run every workflow of the document, in order, with one combined report")
+		inputFlags   multiFlag
+		inputsFile   = fs.String("inputs", "", "read inputs from a JSON or YAML object in `FILE` (- for stdin); --input-env and --input win")
+		inputEnv     = fs.String("input-env", "", "read input NAME from environment variable `PREFIX`NAME (converted like --input); --input wins")
+		serverFlag   multiFlag
+		varFlag      multiFlag
+		alsoAllow    multiFlag
+		onlySrv      = fs.Bool("only-servers", false, "refuse every request (API calls, token requests, redirects) to an origin not given with --server")
+		validate     = fs.String("validate-responses", "", "check responses against the OpenAPI description: `MODE` warn (report findings) or error (findings fail the step)")
+		maxSteps     = fs.Int("max-steps", 0, "stop after `N` step executions, retries and sub-workflows included (0: 1000)")
+		reqTimeout   = fs.Duration("request-timeout", 0, "give each HTTP request at most `DURATION` (0: 30s)")
+		jsonOut      = fs.String("json", "", "write the JSON report to `FILE` (- for stdout)")
+		junitOut     = fs.String("junit", "", "write a JUnit XML report to `FILE` (- for stdout): a test suite per workflow, a test case per step visit")
+		harOut       = fs.String("har", "", "write every HTTP exchange, masked, as a HAR 1.2 file to `FILE` (- for stdout)")
+		timeout      = fs.Duration("timeout", 0, "stop the run after `DURATION` (0: no limit)")
+		verbose      = fs.Bool("v", false, "print requests and responses (secrets masked)")
 	)
 	fs.Var(&inputFlags, "input", "set input `name=value` (converted by the input schema's type, else JSON, else string); repeatable")
 	fs.Var(&serverFlag, "server", "use `SOURCE=URL` as the base URL of every operation of a source; repeatable")
@@ -131,10 +143,11 @@ func (e *env) runCmd(args []string) error {
 		}
 	}
 
-	ctx := context.Background()
+	rr.document = pos[0]
+	ctx := e.context()
 	if *timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, *timeout, timeoutCause{*timeout})
 		defer cancel()
 	}
 	doc, err := e.loadForUse(ctx, pos[0], lf)
@@ -147,25 +160,29 @@ func (e *env) runCmd(args []string) error {
 	if err := checkCredentialEnv(doc, environ()); err != nil {
 		return err
 	}
-	wf, err := pickWorkflow(doc, *workflowID)
+	wfs, err := pickWorkflows(doc, workflowIDs, *allWorkflows)
 	if err != nil {
 		return err
 	}
-	inputs, err := gatherInputs(doc, wf, fileInputs, *inputEnv, inputFlags)
-	if err != nil {
+	wf := wfs[0]
+	rr.combined = *allWorkflows || len(wfs) > 1
+	inputsFor := func(wf *arazzo.Workflow) (map[string]any, error) {
+		return gatherInputs(doc, wf, fileInputs, *inputEnv, inputFlags)
+	}
+	if _, err := inputsFor(wf); err != nil {
 		return err
 	}
 
-	// Progress goes to stdout unless the JSON report does.
+	// Progress goes to stdout unless a report does.
 	out := e.stdout
-	if *jsonOut == "-" {
+	if *jsonOut == "-" || *junitOut == "-" || *harOut == "-" {
 		out = e.stderr
 	}
 	printer := &report.Printer{W: out, Verbose: *verbose, Workflow: wf.WorkflowID}
 	if f, ok := out.(*os.File); ok {
 		printer.Color = report.UseColor(f)
 	}
-	opts = append(opts, runtime.WithObserver(printer.Observer()))
+	opts = append(opts, runtime.WithObserver(report.Observers(stopAware(ctx, printer.Observer()), rr.observer())))
 	if c := defaultCredentials(); c != nil {
 		opts = append(opts, runtime.WithCredentials(c))
 	}
@@ -174,37 +191,7 @@ func (e *env) runCmd(args []string) error {
 	if err != nil {
 		return exitError{code: exitUsage, msg: err.Error()}
 	}
-	started := time.Now()
-	res, runErr := runWorkflow(ctx, runner, wf.WorkflowID, inputs)
-	if runErr != nil && res == nil {
-		// Nothing ran: unknown workflow, invalid inputs.
-		return exitError{code: exitUsage, msg: runErr.Error()}
-	}
-	if runErr != nil && res.Error == "" {
-		res.Status = runtime.StatusFailed
-		res.Error = runErr.Error()
-	}
-	if runErr != nil {
-		res.Status = runtime.StatusFailed
-	}
-	printSummary(out, res, printer.Color)
-
-	if *jsonOut != "" {
-		if err := writeTo(*jsonOut, e.stdout, func(w io.Writer) error { return report.WriteJSON(w, res) }); err != nil {
-			return exitError{code: exitUsage, msg: "--json: " + err.Error()}
-		}
-	}
-	if *junitOut != "" {
-		suites := &report.Suites{Name: "weft run " + pos[0]}
-		suites.Add(report.SuiteFromResult(res, started))
-		if err := writeTo(*junitOut, e.stdout, func(w io.Writer) error { return report.WriteJUnit(w, suites) }); err != nil {
-			return exitError{code: exitUsage, msg: "--junit: " + err.Error()}
-		}
-	}
-	if !res.Succeeded() {
-		return exitError{code: exitFailed}
-	}
-	return nil
+	return e.runWorkflows(ctx, rr, runner, doc, wfs, inputsFor, printer, out)
 }
 
 // redactURLArg hides the password of a URL in a flag value ("URL" or
@@ -236,45 +223,6 @@ func runWorkflow(ctx context.Context, r *runtime.Runner, id string, inputs map[s
 		}
 	}()
 	return r.Run(ctx, id, inputs)
-}
-
-func printSummary(w io.Writer, res *runtime.Result, color bool) {
-	ms := res.Duration.Milliseconds()
-	if res.Succeeded() {
-		status := "succeeded"
-		if color {
-			status = "\x1b[32m" + status + "\x1b[0m"
-		}
-		fmt.Fprintf(w, "workflow %s %s in %dms\n", res.WorkflowID, status, ms)
-	} else {
-		status := "failed"
-		if color {
-			status = "\x1b[31m" + status + "\x1b[0m"
-		}
-		at := ""
-		if res.FailedStep != "" {
-			at = " at step " + res.FailedStep
-		}
-		fmt.Fprintf(w, "workflow %s %s%s in %dms", res.WorkflowID, status, at, ms)
-		if res.Error != "" {
-			fmt.Fprintf(w, ": %s", res.Error)
-		}
-		fmt.Fprintln(w)
-	}
-	for _, warn := range res.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-	if len(res.Outputs) > 0 {
-		fmt.Fprintln(w, "outputs:")
-		names := make([]string, 0, len(res.Outputs))
-		for k := range res.Outputs {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			fmt.Fprintf(w, "  %s = %s\n", k, mustJSON(res.Outputs[k]))
-		}
-	}
 }
 
 // writeTo writes with fn to stdout for "-" or to the named file.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/weftflow/weft/arazzotest"
-	"github.com/weftflow/weft/cmd/weft/internal/report"
+	"github.com/weftflow/weft/report"
 )
 
 func (e *env) testCmd(args []string) error {
@@ -41,7 +41,8 @@ func (e *env) testCmd(args []string) error {
 		out = e.stderr
 	}
 	started := time.Now()
-	suite := report.Suite{Name: "weft test", Timestamp: started.UTC().Format("2006-01-02T15:04:05")}
+	suite := report.Suite{Name: "weft test", Timestamp: started.UTC().Format("2006-01-02T15:04:05"),
+		Properties: &report.Properties{Property: []report.Property{{Name: "weft.version", Value: versionString()}}}}
 	passed, failed := 0, 0
 	for _, dir := range dirs {
 		if re != nil && !re.MatchString(filepath.Base(dir)) && !re.MatchString(filepath.ToSlash(dir)) {
@@ -53,7 +54,7 @@ func (e *env) testCmd(args []string) error {
 		case err != nil:
 			failed++
 			fmt.Fprintf(out, "FAIL %s (%dms)\n  %v\n", rep.Name, rep.Duration.Milliseconds(), err)
-			tc.Failure = &report.Failure{Message: err.Error(), Type: "error", Text: err.Error()}
+			tc.Error = &report.Failure{Message: firstLineOf(err.Error()), Type: "error", Text: err.Error()}
 		case !rep.Passed:
 			failed++
 			fmt.Fprint(out, rep.String())

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weftflow/weft/internal/reportschema"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -33,6 +34,7 @@ func TestJSONKeys(t *testing.T) {
 	if err := WriteJSON(&buf, sampleResult()); err != nil {
 		t.Fatal(err)
 	}
+	reportschema.Check(t, buf.Bytes())
 	var m map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
 		t.Fatal(err)
@@ -45,12 +47,12 @@ func TestJSONKeys(t *testing.T) {
 		sort.Strings(ks)
 		return ks
 	}
-	if got, want := keys(m), []string{"durationMs", "error", "outputs", "status", "steps", "workflowId"}; !reflect.DeepEqual(got, want) {
+	if got, want := keys(m), []string{"diagnostics", "document", "durationMs", "error", "outputs", "runId", "schemaVersion", "startedAt", "status", "steps", "warnings", "weftVersion", "workflowId"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
 	}
 	steps := m["steps"].([]any)
 	s1 := steps[1].(map[string]any)
-	want := []string{"action", "attempt", "durationMs", "failedCriteria", "method", "status", "statusCode", "stepId", "url", "workflowId"}
+	want := []string{"action", "attempt", "durationMs", "error", "failedCriteria", "method", "missing", "outputs", "request", "response", "startedAt", "status", "statusCode", "stepId", "url", "workflowId"}
 	if got := keys(s1); !reflect.DeepEqual(got, want) {
 		t.Errorf("step keys %v, want %v", got, want)
 	}
@@ -97,7 +99,7 @@ func TestJUnit(t *testing.T) {
 	if su.Cases[0].Failure != nil || su.Cases[1].Failure == nil {
 		t.Errorf("failures: %+v", su.Cases)
 	}
-	if c := su.Cases[1]; c.Name != "get (attempt 2)" || c.Classname != "sub" || c.Time != "0.003" ||
+	if c := su.Cases[1]; c.Name != "get" || c.Classname != "sub" || c.Time != "0.003" ||
 		!strings.Contains(c.Failure.Message, "$statusCode == 200") || !strings.Contains(c.Failure.Text, "404 != 200") {
 		t.Errorf("case %+v failure %+v", c, c.Failure)
 	}
@@ -107,7 +109,7 @@ func TestJUnitWorkflowErrorWithoutFailedStep(t *testing.T) {
 	res := &runtime.Result{WorkflowID: "wf", Status: runtime.StatusFailed, Error: "limit maxStepExecutions (3) reached",
 		Steps: []runtime.StepRecord{{WorkflowID: "wf", StepID: "a", Attempt: 1, Status: runtime.StatusSucceeded}}}
 	su := SuiteFromResult(res, time.Time{})
-	if len(su.Cases) != 2 || su.Cases[1].Failure == nil || !strings.Contains(su.Cases[1].Failure.Message, "limit") {
+	if len(su.Cases) != 2 || su.Cases[1].Error == nil || su.Cases[1].Error.Type != "limit" || !strings.Contains(su.Cases[1].Error.Message, "limit") {
 		t.Errorf("want an extra failing testcase for the workflow error: %+v", su.Cases)
 	}
 }
@@ -149,5 +151,27 @@ func TestUseColorRespectsNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	if UseColor(nil) {
 		t.Error("NO_COLOR set: no colour")
+	}
+}
+
+// A visit whose retries all failed is one failure with the earlier
+// attempts as rerunFailure; a transport error is an error, not a failure.
+func TestJUnitRerunAndError(t *testing.T) {
+	res := &runtime.Result{WorkflowID: "wf", Status: runtime.StatusFailed, Steps: []runtime.StepRecord{
+		{WorkflowID: "wf", StepID: "a", Attempt: 1, Status: runtime.StatusFailed, StatusCode: 503, Action: "retry"},
+		{WorkflowID: "wf", StepID: "a", Attempt: 2, Status: runtime.StatusFailed, StatusCode: 503, Action: "fail"},
+		{WorkflowID: "wf", StepID: "b", Attempt: 1, Status: runtime.StatusFailed, Error: "GET http://h: connection refused", Action: "fail"},
+	}}
+	s := &Suites{}
+	s.Add(NewSuite(res, SuiteOptions{}))
+	su := s.Suites[0]
+	if len(su.Cases) != 2 || su.Failures != 1 || su.Errors != 1 || s.Failures != 1 || s.Errors != 1 {
+		t.Fatalf("suite %+v", su)
+	}
+	if c := su.Cases[0]; c.Failure == nil || c.Failure.Type != "status" || len(c.RerunFailures) != 1 {
+		t.Errorf("a: %+v", c)
+	}
+	if c := su.Cases[1]; c.Error == nil || c.Error.Type != "error" || !strings.Contains(c.Error.Message, "connection refused") {
+		t.Errorf("b: %+v", c)
 	}
 }

@@ -138,12 +138,25 @@ func TestRunMaxStepsAndRequestTimeout(t *testing.T) {
 	defer slow.Close()
 	defer close(release)
 	start := time.Now()
-	r = runIn(t, "", "run", petsDoc, "--server", "shelter="+slow.URL, "--input", "name=Rex", "--request-timeout", "150ms")
+	junit := filepath.Join(t.TempDir(), "report.xml")
+	r = runIn(t, "", "run", petsDoc, "--server", "shelter="+slow.URL, "--input", "name=Rex", "--request-timeout", "150ms", "--junit", junit)
 	if r.code != exitFailed || time.Since(start) > 5*time.Second {
 		t.Errorf("--request-timeout 150ms: want exit 1 quickly (took %s)\n%s", time.Since(start), r)
 	}
 	if !strings.Contains(r.stdout, "limit RequestTimeout (150ms) reached") {
 		t.Errorf("the step error should say the request timed out\n%s", r)
+	}
+	// In JUnit the timeout is an <error> with its real cause, not a
+	// criteria failure, and the step never reached is skipped.
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkJUnitXSD(t, data)
+	for _, want := range []string{`<error message="request timed out after 150ms (limit RequestTimeout)" type="timeout">`, `<skipped message="not reached">`, `failures="0" errors="1" skipped="1"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("JUnit report lacks %s:\n%s", want, data)
+		}
 	}
 }
 

@@ -54,7 +54,8 @@ var version = ""
 const usageText = `weft runs Arazzo workflows.
 
 Usage:
-  weft validate DOC...          check documents; diagnostics as file:line:col: severity: message (hint)
+  weft validate DOC...          check documents; diagnostics as file:line:col: severity: message (hint),
+                                or --format json|github
   weft list DOC                 list workflows with their inputs, outputs and steps
   weft env DOC                  list the environment variables the credentials provider reads
   weft run DOC [flags]          run a workflow (weft help run for its flags)

@@ -270,3 +270,25 @@ type Components struct {
 	SuccessActions map[string]*SuccessAction
 	FailureActions map[string]*FailureAction
 }
+
+// EachSource calls fn for every source description of d and, depth first,
+// of the Arazzo documents they load, visiting each document once (cycles
+// between documents are cut).
+func (d *Document) EachSource(fn func(*SourceDescription)) {
+	visited := map[*Document]bool{}
+	var walk func(x *Document)
+	walk = func(x *Document) {
+		if x == nil || visited[x] {
+			return
+		}
+		visited[x] = true
+		for _, sd := range x.SourceDescriptions {
+			if sd == nil {
+				continue
+			}
+			fn(sd)
+			walk(sd.Arazzo)
+		}
+	}
+	walk(d)
+}

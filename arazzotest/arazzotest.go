@@ -116,25 +116,11 @@ func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 // without duplicates.
 func SourceNames(doc *arazzo.Document) []string {
 	seen := map[string]bool{}
-	visited := map[*arazzo.Document]bool{}
-	var walk func(d *arazzo.Document)
-	walk = func(d *arazzo.Document) {
-		if d == nil || visited[d] {
-			return
-		}
-		visited[d] = true
-		for _, sd := range d.SourceDescriptions {
-			if sd == nil {
-				continue
-			}
-			if sd.Arazzo != nil {
-				walk(sd.Arazzo)
-				continue
-			}
+	doc.EachSource(func(sd *arazzo.SourceDescription) {
+		if sd.Arazzo == nil {
 			seen[sd.Name] = true
 		}
-	}
-	walk(doc)
+	})
 	names := make([]string, 0, len(seen))
 	for n := range seen {
 		names = append(names, n)

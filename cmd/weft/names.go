@@ -48,26 +48,8 @@ func unknownName(what, name, why string, known []string) error {
 	return usageError{b.String()}
 }
 
-// forEachSource calls fn for every source description of doc and of the
-// Arazzo documents it references, each document once.
-func forEachSource(doc *arazzo.Document, fn func(*arazzo.SourceDescription)) {
-	visited := map[*arazzo.Document]bool{}
-	var walk func(d *arazzo.Document)
-	walk = func(d *arazzo.Document) {
-		if d == nil || visited[d] {
-			return
-		}
-		visited[d] = true
-		for _, sd := range d.SourceDescriptions {
-			if sd == nil {
-				continue
-			}
-			fn(sd)
-			walk(sd.Arazzo)
-		}
-	}
-	walk(doc)
-}
+// forEachSource calls fn for every source description doc reaches.
+func forEachSource(doc *arazzo.Document, fn func(*arazzo.SourceDescription)) { doc.EachSource(fn) }
 
 // openAPISourceNames lists the names of the OpenAPI sources of doc (and of
 // the Arazzo documents it references): the names --server and

@@ -329,6 +329,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("{\n\t\"openapi\": \"3.0.0\", \"paths\": {\"/a\": {\"get\": {}, \"get\": {}}}}"))
 	f.Add([]byte("openapi: 3.0.0\npaths:\n  /a:\n    get:\n      parameters: [{$ref: '#/components/parameters/P'}]\ncomponents:\n  parameters:\n    P: {name: p, in: query}\n  securitySchemes: {k: {type: apiKey, in: query, name: k}}\n"))
 	f.Add([]byte(`{"openapi":"3.1.0","paths":{"/a":{"get":{"operationId":"a","parameters":[{"$ref":"#/components/parameters/P"}]}}},"components":{"parameters":{"P":{"name":"p","in":"query"}}},"x":[1,"\u00e9",{"y":null}]}`))
+	f.Add([]byte("openapi: 3.0.0\npaths:\n  /a:\n    get:\n      parameters: [{$ref: '#/components/parameters/P'}]\ncomponents:\n  parameters:\n    P: {name: p, in: query, in: header}\n"))
+	f.Add([]byte(`{"openapi":"3.0.0","paths":{"/a":{"get":{"parameters":[{"$ref":"#/components/parameters/P"}]}}},"components":{"parameters":{"P":{"name":"p","name":"q"}}}}`))
 	for _, seed := range budgetSeeds() {
 		f.Add([]byte(seed))
 	}

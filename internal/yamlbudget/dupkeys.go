@@ -94,6 +94,9 @@ func (w *dupWalker) walk(n *yaml.Node) {
 						FirstLine: prev.Line, FirstColumn: prev.Column, Pointer: w.pointer(k.Value)})
 				}
 			}
+			if k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+				w.walk(k) // a complex key (YAML only): its own mappings
+			}
 			if v := c[i+1]; v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
 				w.path = append(w.path, k.Value)
 				w.walk(v)

@@ -381,11 +381,9 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 				l.apis[key], l.apiEr[key] = desc, perr
 			}
 			if perr != nil {
-				code, hint := "source-invalid", ""
-				var le *openapi.LimitError
-				if errors.As(perr, &le) {
-					// The same code as an Arazzo document over its budget.
-					code, hint = "too-large", "the description is over weft's document budget; see docs/security.md"
+				code, hint, ok := descriptionFault(perr)
+				if !ok {
+					code, hint = "source-invalid", ""
 				}
 				errAt(code, fmt.Sprintf("source %q: %v", s.Name, perr), hint)
 				continue
@@ -411,6 +409,22 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			// The schema reports unknown types (for 1.1 asyncapi: a warning).
 		}
 	}
+}
+
+// descriptionFault returns the diagnostic code and hint of a mistake in an
+// OpenAPI description that Parse or binding an operation reports with a
+// typed error: the same codes as for an Arazzo document ("too-large" for a
+// document budget reached, "duplicate-key" for a key written twice).
+func descriptionFault(err error) (code, hint string, ok bool) {
+	var le *openapi.LimitError
+	var de *openapi.DuplicateKeyError
+	switch {
+	case errors.As(err, &le):
+		return "too-large", "the description is over weft's document budget; see docs/security.md", true
+	case errors.As(err, &de):
+		return "duplicate-key", "keep one of them: a YAML or JSON decoder silently keeps one value", true
+	}
+	return "", "", false
 }
 
 var errSourceLimit = errors.New("too many source documents")

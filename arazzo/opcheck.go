@@ -56,7 +56,18 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 	}
 	shape, err := op.RequestShape(ctx)
 	if err != nil {
-		return // the runtime reports a broken operation when it binds it
+		// A mistake of the description found in a part decoded only now
+		// (a large description's components) is the description's error;
+		// the runtime reports any other broken operation when it binds it.
+		if code, hint, ok := descriptionFault(err); ok {
+			key := "operationId"
+			if s.OperationPath != "" {
+				key = "operationPath"
+			}
+			pos, ptr := valuePos(s.Meta, key)
+			v.errorf(pos, ptr, code, hint, "step %q: operation %s: %v", s.StepID, op, err)
+		}
+		return
 	}
 	declared := shape.Parameters
 	params := append(v.resolveParams(w.Parameters, false), v.resolveParams(s.Parameters, true)...)

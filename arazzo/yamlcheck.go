@@ -5,47 +5,23 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
 
 // duplicateKeys reports every mapping key that repeats an earlier key of
-// the same mapping. yaml.v3 keeps both in the node tree and a decoder
-// would keep the last value silently, so the value sent would not be the
-// one the author reads first. The walk follows no aliases (what an alias
-// names is checked where it is written), so it is linear in the document.
+// the same mapping (yamlbudget.DuplicateKeys, shared with OpenAPI
+// descriptions): a decoder would keep one value silently, so the value sent
+// might not be the one the author reads first.
 func duplicateKeys(root *yaml.Node, file string) Diagnostics {
 	var out Diagnostics
-	var walk func(n *yaml.Node, ptr string)
-	walk = func(n *yaml.Node, ptr string) {
-		switch n.Kind {
-		case yaml.MappingNode:
-			first := map[string]*yaml.Node{}
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if k.Kind == yaml.ScalarNode && k.Tag != "!!merge" {
-					if prev := first[k.Value]; prev != nil {
-						out = append(out, Diagnostic{Severity: SeverityError, Code: "duplicate-key",
-							Pos:     Position{File: file, Line: k.Line, Column: k.Column},
-							Pointer: ptrJoin(ptr, k.Value),
-							Message: fmt.Sprintf("duplicate key %q (first at line %d, column %d)", k.Value, prev.Line, prev.Column),
-							Hint:    "keep one of them: a YAML or JSON decoder silently keeps the last"})
-					} else {
-						first[k.Value] = k
-					}
-				}
-				walk(n.Content[i+1], ptrJoin(ptr, k.Value))
-			}
-		case yaml.SequenceNode:
-			for i, c := range n.Content {
-				walk(c, fmt.Sprintf("%s/%d", ptr, i))
-			}
-		case yaml.DocumentNode:
-			for _, c := range n.Content {
-				walk(c, ptr)
-			}
-		}
+	for _, e := range yamlbudget.DuplicateKeys(root, file) {
+		out = append(out, Diagnostic{Severity: SeverityError, Code: "duplicate-key",
+			Pos:     Position{File: file, Line: e.Line, Column: e.Column},
+			Pointer: e.Pointer,
+			Message: fmt.Sprintf("duplicate key %q (first at line %d, column %d)", e.Key, e.FirstLine, e.FirstColumn),
+			Hint:    "keep one of them: a YAML or JSON decoder silently keeps the last"})
 	}
-	walk(root, "")
 	return out
 }
 

@@ -98,9 +98,9 @@ func (op *Operation) bind(ctx context.Context) (*binding, error) {
 }
 
 // fatal reports errors that no fallback may hide: a document budget
-// reached or a $ref cycle.
+// reached, a duplicate key or a $ref cycle.
 func fatal(err error) bool {
-	return err != nil && (isLimit(err) || errors.As(err, new(*RefCycleError)))
+	return err != nil && (isDocErr(err) || errors.As(err, new(*RefCycleError)))
 }
 
 // Parameters returns the parameters declared for the operation (path-item

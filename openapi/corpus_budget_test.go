@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -83,5 +84,52 @@ func TestCorpusWithinBudget(t *testing.T) {
 		files, bound, time.Since(start), maxAlias, maxAliasFile, maxDepth, maxDepthFile)
 	if files < 100 {
 		t.Errorf("only %d descriptions", files)
+	}
+}
+
+// TestCorpusDuplicateKeys sweeps the corpus for duplicate mapping keys in
+// OpenAPI descriptions (decoded whole, YAML and JSON) and lists them: they
+// are errors now (before: accepted, one of the values silently kept).
+func TestCorpusDuplicateKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	dir := corpusDir(t)
+	var files int
+	var dups []string
+	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(p))
+		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		head := data[:min(len(data), 4096)]
+		if !strings.Contains(string(head), "openapi") && !strings.Contains(string(head), "swagger") {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		_, err = decodeNode(data, &yamlbudget.Budget{File: rel})
+		var de *DuplicateKeyError
+		if errors.As(err, &de) {
+			dups = append(dups, de.Error())
+		} else if err != nil {
+			return nil
+		}
+		files++
+		return nil
+	})
+	t.Logf("corpus: %d OpenAPI-looking documents decoded, %d with a duplicate key", files, len(dups))
+	for _, d := range dups {
+		// A real description with one: check that refusing it is right.
+		t.Errorf("real description: %s", d)
+	}
+	if files < 100 {
+		t.Errorf("only %d documents", files)
 	}
 }

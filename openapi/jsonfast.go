@@ -70,10 +70,14 @@ func (p *jp) value() (*yaml.Node, error) {
 			p.depth--
 			return n, nil
 		}
+		var seen map[string]*yaml.Node
 		for {
 			p.ws()
 			k, err := p.keyNode()
 			if err != nil {
+				return nil, err
+			}
+			if err := p.unique(n.Content, k, &seen); err != nil {
 				return nil, err
 			}
 			v, err := p.value()
@@ -175,6 +179,43 @@ func (p *jp) keyNode() (*yaml.Node, error) {
 	p.i++
 	return k, nil
 }
+
+// unique fails with a *DuplicateKeyError when key k repeats a key of the
+// object whose entries so far are content (key, value, key, value...).
+// Small objects are compared pairwise; from smallObject keys on, *seen
+// indexes them. The pointer is left empty: the error names the position.
+func (p *jp) unique(content []*yaml.Node, k *yaml.Node, seen *map[string]*yaml.Node) error {
+	var prev *yaml.Node
+	switch n := len(content) / 2; {
+	case n < smallObject:
+		for i := 0; i < len(content); i += 2 {
+			if content[i].Value == k.Value {
+				prev = content[i]
+				break
+			}
+		}
+	default:
+		if *seen == nil {
+			*seen = make(map[string]*yaml.Node, 2*n)
+			for i := 0; i < len(content); i += 2 {
+				if _, dup := (*seen)[content[i].Value]; !dup {
+					(*seen)[content[i].Value] = content[i]
+				}
+			}
+		}
+		if prev = (*seen)[k.Value]; prev == nil {
+			(*seen)[k.Value] = k
+		}
+	}
+	if prev == nil {
+		return nil
+	}
+	return &DuplicateKeyError{Key: k.Value, File: p.file, Line: k.Line, Column: k.Column,
+		FirstLine: prev.Line, FirstColumn: prev.Column}
+}
+
+// smallObject is the object size up to which unique compares keys pairwise.
+const smallObject = 16
 
 // sep consumes ',' (false) or the closing delimiter (true).
 func (p *jp) sep(close byte) (bool, error) {
@@ -306,10 +347,14 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 		p.i++
 		return n, nil
 	}
+	var seen map[string]*yaml.Node
 	for {
 		p.ws()
 		k, err := p.keyNode()
 		if err != nil {
+			return nil, err
+		}
+		if err := p.unique(n.Content, k, &seen); err != nil {
 			return nil, err
 		}
 		var v *yaml.Node

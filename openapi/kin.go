@@ -240,7 +240,7 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 			if n.Content[i].Value == "$ref" && v.Kind == yaml.ScalarNode {
 				if strings.HasPrefix(v.Value, "#") {
 					if _, _, err := m.d.refChain(m.ctx, m.d.self(), n, true, true); err != nil && m.err == nil {
-						if isLimit(err) || errors.As(err, new(*RefCycleError)) {
+						if fatal(err) {
 							m.err = err
 						}
 					}

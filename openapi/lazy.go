@@ -269,7 +269,7 @@ func (d *Description) checkAnchoredSections() error {
 	// budget first
 	sort.Slice(phs, func(i, j int) bool { return d.lazy[phs[i]].line < d.lazy[phs[j]].line })
 	for _, ph := range phs {
-		if _, err := d.section(ph); isLimit(err) {
+		if _, err := d.section(ph); isDocErr(err) {
 			return err
 		}
 	}
@@ -295,6 +295,10 @@ func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 		err := yaml.Unmarshal(ls.data, &doc)
 		if err == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode && len(doc.Content[0].Content) == 2 {
 			if err := d.budget.Check(&doc); err != nil {
+				ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, err)
+				return
+			}
+			if err := yamlbudget.FirstDuplicateKey(&doc, d.budget.File); err != nil {
 				ls.err = fmt.Errorf("openapi: decoding %v: %w", ls.path, err)
 				return
 			}

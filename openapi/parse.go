@@ -162,6 +162,16 @@ type Operation struct {
 // decoder applies the same budgets to Arazzo documents.
 type LimitError = yamlbudget.LimitError
 
+// DuplicateKeyError reports a mapping key written twice in one object of a
+// description (YAML or JSON), with both positions: `duplicate key "in" at
+// api.yaml:12:9 (first at line 11, column 9)`. Decoders keep one of the two
+// values silently (kin-openapi the last, weft's node lookups the first), so
+// a description with one is refused. Like a LimitError, Parse returns it for
+// the parts it decodes, and binding an operation returns it for a lazily
+// decoded part (a large description's components) the operation reaches.
+// The arazzo decoder reports the same mistake in Arazzo documents.
+type DuplicateKeyError = yamlbudget.DuplicateKeyError
+
 // ErrNotOpenAPI reports a document that is neither OpenAPI 3.x nor Swagger 2.0.
 var ErrNotOpenAPI = errors.New("openapi: not an OpenAPI 3.x or Swagger 2.0 document")
 
@@ -190,12 +200,18 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 	if ok {
 		ok = budget.Check(root) == nil // else decoded whole below, and reported
 	}
+	if ok {
+		// the sections decoded now (the others: when decoded)
+		if err := yamlbudget.FirstDuplicateKey(root, budget.File); err != nil {
+			return nil, fail(err)
+		}
+	}
 	if !ok && len(data) >= minLazySize {
 		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
 			lazy = map[*yaml.Node]*lazySection{}
 			var err error
 			root, err = parseJSON(data, lazy, budget.File)
-			if isLimit(err) {
+			if isDocErr(err) {
 				return nil, fail(err)
 			}
 			ok = err == nil
@@ -517,7 +533,7 @@ func decodeNode(data []byte, b *yamlbudget.Budget) (*yaml.Node, error) {
 		if err == nil {
 			return n, nil
 		}
-		if isLimit(err) {
+		if isDocErr(err) {
 			return nil, err // yaml.v3 would only say it without a position
 		}
 	}
@@ -531,7 +547,17 @@ func decodeNode(data []byte, b *yamlbudget.Budget) (*yaml.Node, error) {
 	if err := b.Check(&doc); err != nil {
 		return nil, err
 	}
+	if err := yamlbudget.FirstDuplicateKey(&doc, b.File); err != nil {
+		return nil, err
+	}
 	return deref(doc.Content[0]), nil
+}
+
+// isDocErr reports whether err is (or wraps) a mistake of the document no
+// fallback may hide: a *LimitError or a *DuplicateKeyError.
+func isDocErr(err error) bool {
+	var de *DuplicateKeyError
+	return isLimit(err) || errors.As(err, &de)
 }
 
 // isLimit reports whether err is (or wraps) a *LimitError.

@@ -2,7 +2,8 @@
 // It is the one owner of the document budgets: how many nodes YAML alias
 // expansion may add to a document (MaxAliasNodes) and how deeply values may
 // nest (MaxNestingDepth), and of the error that names the limit reached.
-// The arazzo decoder and every openapi decoding path use it.
+// It also owns the duplicate mapping key check (DuplicateKeys), which walks
+// the same trees. The arazzo decoder and every openapi decoding path use it.
 package yamlbudget
 
 import (

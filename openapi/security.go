@@ -340,7 +340,10 @@ func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, cl call, s
 // clientCredentialsToken returns a cached token or fetches one (RFC 6749
 // section 4.4). Concurrent callers share one fetch. Tokens are cached per
 // source, scheme and token URL.
-func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *SecurityScheme, c Credential, scopes []string) (string, error) {
+//
+// With an observer in ctx ([WithTokenObserver]) every fetch is reported to
+// it once it has ended.
+func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *SecurityScheme, c Credential, scopes []string) (tok string, err error) {
 	tokenURL, err := resolveTokenURL(ctx, cl, sc)
 	if err != nil {
 		return "", err
@@ -369,7 +372,8 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 		form.Set("client_id", c.ClientID)
 		form.Set("client_secret", c.ClientSecret)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	body := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(body))
 	if err != nil {
 		return "", fmt.Errorf("openapi: security scheme %s: bad token URL", sc.Name)
 	}
@@ -382,11 +386,25 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 	if client == nil {
 		client = http.DefaultClient
 	}
+	var x *TokenExchange
+	if obs := tokenObserver(ctx); obs != nil {
+		x = &TokenExchange{Scheme: sc.Name, Method: req.Method, URL: tokenURL, Header: req.Header.Clone(),
+			Body: []byte(body), Secrets: tokenRequestSecrets(c, a.ClientAuthInBody)}
+		start := time.Now()
+		defer func() {
+			x.Duration = time.Since(start)
+			x.Err = err
+			obs(*x)
+		}()
+	}
 	resp, err := tokenClient(client).Do(req)
 	if err != nil {
 		return "", tokenFailure(ctx, sc, tokenURL, c, err)
 	}
 	defer resp.Body.Close()
+	if x != nil {
+		x.StatusCode, x.ResponseHeader = resp.StatusCode, resp.Header.Clone()
+	}
 	max := a.MaxResponseBytes
 	if max <= 0 {
 		max = 1 << 20
@@ -397,6 +415,10 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 	}
 	if err != nil {
 		return "", tokenFailure(ctx, sc, tokenURL, c, err)
+	}
+	if x != nil {
+		x.ResponseBody = data
+		x.Secrets = append(x.Secrets, issuedTokens(data)...)
 	}
 	var tr struct {
 		AccessToken string          `json:"access_token"`

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 	"unicode/utf8"
+
+	"github.com/weftflow/weft/runtime"
 )
 
 // HAR is an HTTP Archive 1.2 document (the "log" object and its parts,
@@ -99,7 +101,10 @@ type HARNameValue struct {
 	Value string `json:"value"`
 }
 
-// BuildHAR turns recorded exchanges into a HAR 1.2 document. The
+// BuildHAR turns recorded exchanges into a HAR 1.2 document, one entry per
+// exchange in the order the requests were sent (an OAuth2 token request
+// before the request that needed it, its comment ending in "(OAuth2 token
+// request)"). The
 // exchanges come from the runtime's observer events, so URLs, headers and
 // bodies are masked; cookies are read from those masked headers.
 func BuildHAR(exchanges []Exchange, creatorVersion string) HAR {
@@ -122,6 +127,9 @@ func harEntry(ex Exchange) HAREntry {
 			HeadersSize: -1, BodySize: len(q.Body),
 		},
 		Timings: HARTimings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1},
+	}
+	if q.Kind == runtime.KindToken {
+		e.Comment += " (OAuth2 token request)"
 	}
 	if len(q.Body) > 0 {
 		e.Request.PostData = &HARPostData{MimeType: q.Header.Get("Content-Type"), Text: string([]rune(string(q.Body)))}

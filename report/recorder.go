@@ -21,14 +21,16 @@ type Exchange struct {
 	Response *runtime.ResponseInfo
 }
 
-// Recorder is a runtime observer that keeps every HTTP exchange of a run
-// and which exchange belongs to which step execution, for the JSON report
+// Recorder is a runtime observer that keeps every HTTP exchange of a run,
+// OAuth2 token requests included (Request.Kind [runtime.KindToken]), and
+// which exchange belongs to which step execution (never a token request), for the JSON report
 // (request and response excerpts) and the HAR file. It is safe for
 // concurrent use; its zero value is ready.
 type Recorder struct {
 	mu        sync.Mutex
 	exchanges []Exchange
 	pending   map[stepKey]int // last exchange of a step execution in flight
+	tokens    map[stepKey]int // last token exchange of a step execution
 	stepEx    []int           // per StepFinished call, in order: exchange index or -1
 	now       func() time.Time
 }
@@ -71,19 +73,36 @@ func (r *Recorder) requestSent(q runtime.RequestInfo) {
 	}
 	q.Header = q.Header.Clone()
 	r.exchanges = append(r.exchanges, Exchange{Step: q.StepInfo, Started: r.clock(), Request: q})
+	if q.Kind == runtime.KindToken {
+		// A token request is in the HAR but is not the step's exchange.
+		if r.tokens == nil {
+			r.tokens = map[stepKey]int{}
+		}
+		r.tokens[keyOf(q.StepInfo)] = len(r.exchanges) - 1
+		return
+	}
 	r.pending[keyOf(q.StepInfo)] = len(r.exchanges) - 1
 }
 
 func (r *Recorder) responseReceived(p runtime.ResponseInfo) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	i, ok := r.pending[keyOf(p.StepInfo)]
+	set := r.pending
+	if p.Kind == runtime.KindToken {
+		set = r.tokens
+	}
+	i, ok := set[keyOf(p.StepInfo)]
 	if !ok || i < 0 || r.exchanges[i].Response != nil {
 		return
 	}
 	p.Header = p.Header.Clone()
 	if p.Header == nil {
 		p.Header = http.Header{}
+	}
+	if p.Kind == runtime.KindToken {
+		// The runtime reports a token request once it has ended.
+		delete(r.tokens, keyOf(p.StepInfo))
+		r.exchanges[i].Started = r.exchanges[i].Started.Add(-p.Duration)
 	}
 	r.exchanges[i].Response = &p
 }

@@ -86,9 +86,20 @@ type StepInfo struct {
 	Attempt    int
 }
 
+// KindToken is the Kind of the RequestInfo and ResponseInfo of an OAuth2
+// token request.
+const KindToken = "token"
+
 // RequestInfo describes a request about to be sent (secrets masked).
 type RequestInfo struct {
 	StepInfo
+	// Kind is "" for the step's own request and [KindToken] for an OAuth2
+	// client-credentials token request its security needed (StepInfo is
+	// then the step that triggered the fetch). A token request is reported
+	// once it has ended, just before its ResponseInfo (none when no
+	// response arrived), and before the step's own request; a cached token
+	// sends no request and is not reported.
+	Kind   string
 	Method string
 	URL    string
 	Header http.Header
@@ -98,6 +109,8 @@ type RequestInfo struct {
 // ResponseInfo describes a response received (secrets masked).
 type ResponseInfo struct {
 	StepInfo
+	// Kind is the Kind of the request this answers.
+	Kind       string
 	StatusCode int
 	Header     http.Header
 	Body       []byte

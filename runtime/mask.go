@@ -130,6 +130,27 @@ func (m *masker) addRequest(req *openapi.Request) {
 	}
 }
 
+// addParams learns query, form and cookie parameter names whose values
+// are masked whole.
+func (m *masker) addParams(names ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	changed := false
+	for _, n := range names {
+		if n == "" || m.params[n] {
+			continue
+		}
+		if m.params == nil {
+			m.params = map[string]bool{}
+		}
+		m.params[n] = true
+		changed = true
+	}
+	if changed {
+		m.rebuild()
+	}
+}
+
 // addValue learns every leaf of v as a secret: strings and numbers (as
 // they print); booleans and nulls are not secrets by value (one bit would
 // mask every true in a trace).

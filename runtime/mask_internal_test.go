@@ -223,3 +223,14 @@ func TestMaskLinearOnHostileText(t *testing.T) {
 		}
 	}
 }
+
+// A token request sent with the client secret in the form body shows it
+// masked, whatever the secret's length (the field is masked by name).
+func TestTokenParamsMaskedByName(t *testing.T) {
+	m := newMasker()
+	m.addParams(tokenParams...)
+	got := string(m.body([]byte("grant_type=client_credentials&client_id=cid&client_secret=ab")))
+	if got != "grant_type=client_credentials&client_id=cid&client_secret="+Mask {
+		t.Errorf("masked body %q", got)
+	}
+}

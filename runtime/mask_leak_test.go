@@ -28,7 +28,9 @@ func TestMaskingMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	var events []string
+	var events, exchanges []string
+	var tokenReq *runtime.RequestInfo
+	var tokenResp *runtime.ResponseInfo
 	record := func(kind string, v any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -37,8 +39,16 @@ func TestMaskingMatrix(t *testing.T) {
 		switch x := v.(type) {
 		case runtime.RequestInfo:
 			events = append(events, string(x.Body))
+			exchanges = append(exchanges, fmt.Sprintf("%s %s/%s %s %s", kind, x.StepID, x.Kind, x.Method, x.URL))
+			if x.Kind == runtime.KindToken {
+				tokenReq = &x
+			}
 		case runtime.ResponseInfo:
 			events = append(events, string(x.Body))
+			exchanges = append(exchanges, fmt.Sprintf("%s %s/%s %d", kind, x.StepID, x.Kind, x.StatusCode))
+			if x.Kind == runtime.KindToken {
+				tokenResp = &x
+			}
 		}
 	}
 	var logBuf bytes.Buffer
@@ -89,6 +99,37 @@ func TestMaskingMatrix(t *testing.T) {
 	}
 	if withOutputs == 0 {
 		t.Error("no step record carries its outputs")
+	}
+
+	// The OAuth2 token request of step "form" (the one client-credentials
+	// fetch; later uses hit the cache) is an exchange of its own, right
+	// before the request that needed it, with the client's basic
+	// credentials masked whole and the issued tokens masked in the body.
+	tokenAt := -1
+	for i, e := range exchanges {
+		if strings.HasPrefix(e, "request form/token POST ") {
+			if tokenAt >= 0 {
+				t.Errorf("two token requests: %v", exchanges)
+			}
+			tokenAt = i
+		}
+	}
+	if tokenAt < 0 || tokenAt+2 >= len(exchanges) || exchanges[tokenAt] != "request form/token POST "+f.Server.URL+"/token" ||
+		exchanges[tokenAt+1] != "response form/token 200" || !strings.HasPrefix(exchanges[tokenAt+2], "request form/ POST ") || !strings.HasSuffix(exchanges[tokenAt+2], "/form") {
+		t.Errorf("token exchange missing or out of order:\n  %s", strings.Join(exchanges, "\n  "))
+	}
+	if tokenReq == nil || tokenResp == nil {
+		t.Fatal("no token request or response event")
+	}
+	if got := tokenReq.Header.Get("Authorization"); got != runtime.Mask {
+		t.Errorf("token request Authorization = %q, want it masked whole", got)
+	}
+	if b := string(tokenResp.Body); !strings.Contains(b, `"access_token":"`+runtime.Mask+`"`) || !strings.Contains(b, `"refresh_token":"`+runtime.Mask+`"`) ||
+		!strings.Contains(b, `"id_token":"`+runtime.Mask+`"`) || !strings.Contains(b, `"token_type":"Bearer"`) {
+		t.Errorf("token response body %s: want the tokens masked and the rest kept", b)
+	}
+	if string(tokenReq.Body) != "grant_type=client_credentials" || tokenResp.Duration <= 0 {
+		t.Errorf("token request body %q, duration %v", tokenReq.Body, tokenResp.Duration)
 	}
 
 	resJSON, _ := json.Marshal(res)

@@ -769,7 +769,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			ServerVariables: cfg.serverVars[st.source],
 			Auth:            ru.r.auth,
 		}
-		req, err, stop := ru.build(ctx, st, ops, b, opts)
+		req, err, stop := ru.build(ctx, info, st, ops, b, opts)
 		if err != nil {
 			rec.Error = fmt.Sprintf("building request: %v", err)
 			rec.Missing = missing
@@ -784,7 +784,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			// The request carried credentials: refresh a cached OAuth2
 			// token once (H3) and resend once.
 			ru.r.auth.Invalidate(st.source)
-			again, berr, stop := ru.build(ctx, st, ops, b, opts)
+			again, berr, stop := ru.build(ctx, info, st, ops, b, opts)
 			if stop != nil {
 				rec.Error = berr.Error()
 				return rec, ex, false, stop
@@ -959,8 +959,9 @@ func (ru *run) stopError(ctx, rctx context.Context, err error) error {
 
 // build builds the step's request. Security may fetch an OAuth2 token on
 // the way: that request gets the same request limit, and its limits and
-// cancellation end the run (stop non-nil) instead of failing the step.
-func (ru *run) build(ctx context.Context, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
+// cancellation end the run (stop non-nil) instead of failing the step. The
+// observer hears of it as a KindToken exchange of info's step.
+func (ru *run) build(ctx context.Context, info StepInfo, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
 	if !st.oauth2 || opts.Auth == nil {
 		req, err = st.op.BuildRequest(ctx, params, b, opts)
 		if err != nil {
@@ -970,6 +971,7 @@ func (ru *run) build(ctx context.Context, st *step, params []openapi.ParamValue,
 	}
 	bctx, cancel := context.WithTimeout(ctx, ru.r.cfg.limits.RequestTimeout)
 	defer cancel()
+	bctx = openapi.WithTokenObserver(bctx, func(x openapi.TokenExchange) { ru.tokenExchange(info, x) })
 	req, err = st.op.BuildRequest(bctx, params, b, opts)
 	if err != nil {
 		return req, err, ru.stopError(ctx, bctx, err)

@@ -44,8 +44,21 @@ func TestRunMasksSecretsEverywhere(t *testing.T) {
 	jsonReport, _ := os.ReadFile(jsonFile)
 	junitReport, _ := os.ReadFile(junitFile)
 	harReport, _ := os.ReadFile(harFile)
-	if h := checkHAR(t, harReport); len(h.Log.Entries) < 7 {
-		t.Errorf("HAR: %d entries, want one per request", len(h.Log.Entries))
+	h := checkHAR(t, harReport)
+	if len(h.Log.Entries) < 8 {
+		t.Errorf("HAR: %d entries, want one per request, the token request included", len(h.Log.Entries))
+	}
+	// The OAuth2 token request is an entry, right before the request of
+	// step "form" that needed it, its tokens masked.
+	tok := -1
+	for i, e := range h.Log.Entries {
+		if e.Request.Method == "POST" && e.Request.URL == f.Server.URL+"/token" {
+			tok = i
+		}
+	}
+	if tok < 0 || tok+1 >= len(h.Log.Entries) || !strings.HasSuffix(h.Log.Entries[tok+1].Request.URL, "/form") ||
+		h.Log.Entries[tok].Response.Status != 200 || !strings.Contains(h.Log.Entries[tok].Response.Content.Text, `"access_token":"****"`) {
+		t.Errorf("HAR: no masked token entry before the form request:\n%s", harReport)
 	}
 	reportschema.Check(t, jsonReport)
 	texts := map[string]string{

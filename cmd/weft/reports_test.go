@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -674,4 +677,92 @@ func TestSignalWhileLoading(t *testing.T) {
 		t.Errorf("status %v, want cancelled: %v", rep["status"], rep)
 	}
 	checkJUnitXSD(t, readFile(t, junit))
+}
+
+// Issue 11: "weft run --har" holds the OAuth2 client-credentials token
+// request, as a well-formed entry before the API request that needed it,
+// with the client's basic credentials and the issued token masked.
+func TestHARHasTokenRequest(t *testing.T) {
+	const secret, issued = "cs-Har Sesame&1", "at-Har<Issued>2"
+	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, issued)
+	}))
+	defer tokenSrv.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"auth":%q}`, r.Header.Get("Authorization"))
+	}))
+	defer api.Close()
+	dir := t.TempDir()
+	files := map[string]string{
+		"api.yaml": `openapi: 3.0.3
+info: {title: o, version: "1"}
+servers: [{url: ` + api.URL + `}]
+components:
+  securitySchemes:
+    cc:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: "` + tokenSrv.URL + `/token", scopes: {}}}
+security: [{cc: []}]
+paths:
+  /me:
+    get:
+      operationId: me
+      responses: {"200": {description: ok}}
+`,
+		"flow.arazzo.yaml": `arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions: [{name: api, url: ./api.yaml, type: openapi}]
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: me
+      - stepId: b
+        operationId: me
+`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("WEFT_API_CC_CLIENT_ID", "cid")
+	t.Setenv("WEFT_API_CC_CLIENT_SECRET", secret)
+	harFile := filepath.Join(dir, "run.har")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"run", filepath.Join(dir, "flow.arazzo.yaml"), "--har", harFile}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	data, err := os.ReadFile(harFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := checkHAR(t, data)
+	var got []string
+	for _, e := range h.Log.Entries {
+		got = append(got, fmt.Sprintf("%s %s %d", e.Request.Method, e.Request.URL, e.Response.Status))
+	}
+	want := []string{"POST " + tokenSrv.URL + "/token 200", "GET " + api.URL + "/me 200", "GET " + api.URL + "/me 200"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("HAR entries:\n  %s\nwant (one token fetch, then the cached token):\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if len(h.Log.Entries) > 0 {
+		e := h.Log.Entries[0]
+		if e.Request.PostData == nil || e.Request.PostData.Text != "grant_type=client_credentials" ||
+			e.Request.PostData.MimeType != "application/x-www-form-urlencoded" || e.Response.Content.Text != `{"access_token":"****","token_type":"Bearer","expires_in":3600}` {
+			t.Errorf("token entry %+v", e)
+		}
+	}
+	text := string(data)
+	if !strings.Contains(text, `"comment": "w/a (OAuth2 token request)"`) && !strings.Contains(text, `"comment":"w/a (OAuth2 token request)"`) {
+		t.Errorf("token entry not marked as such:\n%s", text)
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("cid:" + url.QueryEscape(secret)))
+	for _, s := range []string{secret, url.QueryEscape(secret), issued, basic, `Har<Issued`, `Har\u003cIssued`} {
+		if strings.Contains(text, s) {
+			t.Errorf("HAR leaks %q:\n%s", s, text)
+		}
+	}
 }

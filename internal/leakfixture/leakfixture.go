@@ -71,6 +71,8 @@ const (
 	ClientID     = "cid-ocelot"
 	ClientSecret = "cs Cormorant&6"
 	IssuedToken  = "at-Azalea<Narwhal>7"
+	RefreshToken = "rf-Rosella Fjord&13"
+	IDToken      = "id.Iguana+Dahlia/14"
 	ReadyToken   = "rt_Rhubarb Quetzal 8"
 	URLUser      = "urluser"
 	URLPass      = "up-Umbrella-Lynx-11"
@@ -131,7 +133,10 @@ func New(t testing.TB) *Fixture {
 		{"basic user:pass", BasicUser + ":" + BasicPass},
 		{"bearer token", Bearer},
 		{"oauth2 client secret", ClientSecret},
+		{"oauth2 client id:secret (basic, form-encoded)", url.QueryEscape(ClientID) + ":" + url.QueryEscape(ClientSecret)},
 		{"oauth2 issued token", IssuedToken},
+		{"oauth2 issued refresh token", RefreshToken},
+		{"oauth2 issued id token", IDToken},
 		{"oauth2 ready token", ReadyToken},
 		{"server URL password", URLPass},
 		{"server URL user:pass", URLUser + ":" + URLPass},
@@ -281,7 +286,8 @@ func (f *Fixture) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/token":
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, IssuedToken)
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": IssuedToken, "token_type": "Bearer",
+			"expires_in": 3600, "refresh_token": RefreshToken, "id_token": IDToken})
 		return
 	case "/bin":
 		w.Header().Set("Content-Type", "application/octet-stream")

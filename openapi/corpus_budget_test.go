@@ -27,29 +27,13 @@ func TestCorpusWithinBudget(t *testing.T) {
 	var maxAlias, maxDepth int
 	var maxAliasFile, maxDepthFile string
 	start := time.Now()
-	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(p))
-		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		head := data[:min(len(data), 4096)]
-		if !strings.Contains(string(head), "openapi") && !strings.Contains(string(head), "swagger") {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
+	eachCorpusDescription(dir, func(rel string, data []byte) {
 		root, err := decodeNode(data, &yamlbudget.Budget{File: rel})
 		if err != nil {
 			if isLimit(err) {
 				t.Errorf("%s: %v", rel, err)
 			}
-			return nil
+			return
 		}
 		b := &yamlbudget.Budget{} // measures JSON trees too
 		_ = b.Check(root)
@@ -65,7 +49,7 @@ func TestCorpusWithinBudget(t *testing.T) {
 			if fatal(err) {
 				t.Errorf("%s: %v", rel, err)
 			}
-			return nil
+			return
 		}
 		files++
 		ops := d.Operations()
@@ -78,7 +62,7 @@ func TestCorpusWithinBudget(t *testing.T) {
 			}
 			bound++
 		}
-		return nil
+		return
 	})
 	t.Logf("corpus: %d descriptions, %d operations bound in %v; most alias nodes %d (%s), deepest nesting %d (%s)",
 		files, bound, time.Since(start), maxAlias, maxAliasFile, maxDepth, maxDepthFile)
@@ -97,6 +81,30 @@ func TestCorpusDuplicateKeys(t *testing.T) {
 	dir := corpusDir(t)
 	var files int
 	var dups []string
+	eachCorpusDescription(dir, func(rel string, data []byte) {
+		_, err := decodeNode(data, &yamlbudget.Budget{File: rel})
+		var de *DuplicateKeyError
+		if errors.As(err, &de) {
+			dups = append(dups, de.Error())
+		} else if err != nil {
+			return
+		}
+		files++
+	})
+	t.Logf("corpus: %d OpenAPI-looking documents decoded, %d with a duplicate key", files, len(dups))
+	for _, d := range dups {
+		// A real description with one: check that refusing it is right.
+		t.Errorf("real description: %s", d)
+	}
+	if files < 100 {
+		t.Errorf("only %d documents", files)
+	}
+}
+
+// eachCorpusDescription calls fn with the path (relative to dir) and the
+// bytes of every YAML or JSON file under dir that looks like an OpenAPI or
+// Swagger description in its first 4 KB.
+func eachCorpusDescription(dir string, fn func(rel string, data []byte)) {
 	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return nil
@@ -114,22 +122,7 @@ func TestCorpusDuplicateKeys(t *testing.T) {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
-		_, err = decodeNode(data, &yamlbudget.Budget{File: rel})
-		var de *DuplicateKeyError
-		if errors.As(err, &de) {
-			dups = append(dups, de.Error())
-		} else if err != nil {
-			return nil
-		}
-		files++
+		fn(rel, data)
 		return nil
 	})
-	t.Logf("corpus: %d OpenAPI-looking documents decoded, %d with a duplicate key", files, len(dups))
-	for _, d := range dups {
-		// A real description with one: check that refusing it is right.
-		t.Errorf("real description: %s", d)
-	}
-	if files < 100 {
-		t.Errorf("only %d documents", files)
-	}
 }

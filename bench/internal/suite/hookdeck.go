@@ -103,9 +103,13 @@ func (s *sides) add(i int, p Proc) {
 }
 
 // compare runs a and b interleaved for c.Rounds rounds after one warm-up
-// run of each (page cache, first exec), and collects their figures.
+// run of each (page cache, first exec) unless c.NoWarmup, and collects
+// their figures.
 func compare(ctx context.Context, c *Config, run func(Command) (Proc, error), a, b func() Command) (*sides, error) {
 	for _, mk := range []func() Command{a, b} {
+		if c.NoWarmup {
+			break
+		}
 		if _, err := run(mk()); err != nil {
 			return nil, err
 		}

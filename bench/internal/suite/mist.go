@@ -116,8 +116,10 @@ func rowMist(ctx context.Context, c *Config) ([]Line, error) {
 		}
 	}
 	// One warm-up run of each: the description into the page cache.
-	if err := interleave(1, side(0, weftCmd, len(ops)), side(1, kinCmd, 1)); err != nil {
-		return nil, err
+	if !c.NoWarmup {
+		if err := interleave(1, side(0, weftCmd, len(ops)), side(1, kinCmd, 1)); err != nil {
+			return nil, err
+		}
 	}
 	ttfr, cpu, rss = [2][]float64{}, [2][]float64{}, [2][]float64{}
 	if err := interleave(c.Rounds, side(0, weftCmd, len(ops)), side(1, kinCmd, 1)); err != nil {

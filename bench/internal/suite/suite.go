@@ -47,6 +47,8 @@ type Config struct {
 	// Mist is the large description of the first-request row; "" means
 	// the mist.com description in Shared.
 	Mist string
+	// NoWarmup skips the untimed first run of each side (quick mode).
+	NoWarmup bool
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
 	// Verbose logs every measurement to Log as well.

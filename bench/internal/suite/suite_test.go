@@ -15,14 +15,14 @@ import (
 	"time"
 )
 
-// programs are what bench/run.sh builds: package path -> file name in Bin.
+// programs are what bench/run.sh builds besides the driver and the
+// runtime test binary: package path -> file name in Bin.
 var programs = map[string]string{
-	"./cmd/weft":            "weft",
-	"./bench/cmd/plain":     "plain",
-	"./bench/cmd/kinload":   "kinload",
-	"./bench/cmd/weftconc":  "weftconc",
-	"./bench/cmd/rusage":    "rusage",
-	"./bench/cmd/weftbench": "weftbench",
+	"./cmd/weft":           "weft",
+	"./bench/cmd/plain":    "plain",
+	"./bench/cmd/kinload":  "kinload",
+	"./bench/cmd/weftconc": "weftconc",
+	"./bench/cmd/rusage":   "rusage",
 }
 
 var (
@@ -96,7 +96,7 @@ func quickConfig(t *testing.T, bin string) Config {
 	c := Config{
 		Bin: bin, Root: root, Rounds: 1, BenchTime: "1x",
 		Sizes: []int{1_000, 1_000_000}, Concurrency: []int{1, 10}, ConcRuns: 20,
-		Log: testWriter{t},
+		NoWarmup: true, Log: testWriter{t}, Verbose: true,
 	}
 	shared := filepath.Join(root, "..", "shared")
 	if _, err := os.Stat(filepath.Join(shared, filepath.FromSlash(mistRel))); err != nil || testing.Short() || raceEnabled {
@@ -158,6 +158,10 @@ var ok200 = map[string]any{"200": map[string]any{"description": "ok"}}
 // three first-request steps, the expected output read from a body).
 func TestQuickSuite(t *testing.T) {
 	bin := built(t)
+	if raceEnabled {
+		// A race-enabled program sleeps 1s at exit by default.
+		t.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	}
 	start := time.Now()
 	outs, err := Run(context.Background(), quickConfig(t, bin))
 	if err != nil {
@@ -217,6 +221,25 @@ func TestQuickSuite(t *testing.T) {
 			if !strings.Contains(tbl.String(), l.Measure) {
 				t.Errorf("table lacks %q", l.Measure)
 			}
+		}
+	}
+}
+
+// TestRunScriptBuildsEveryProgram keeps bench/run.sh and the programs the
+// suite runs in step.
+func TestRunScriptBuildsEveryProgram(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join(root, "bench", "run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg, name := range programs {
+		if !strings.Contains(string(script), pkg) {
+			t.Errorf("run.sh does not build %s (%s)", pkg, name)
+		}
+	}
+	for _, want := range []string{"./bench/cmd/weftbench", "go test -c -o \"$bin/runtime.test\" ./runtime"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("run.sh lacks %s", want)
 		}
 	}
 }

@@ -4,7 +4,7 @@
 //
 //	weftbench -bin DIR [-root DIR] [-shared DIR] [-rounds 6] [-rows 1,pairs,...]
 //	          [-benchtime 300ms] [-sizes 1000,100000,10000000] [-levels 1,10,100,1000]
-//	          [-conc-runs 2000] [-json FILE] [-v]
+//	          [-conc-runs 2000] [-conc-repeat 3] [-json FILE] [-v]
 //
 // It prints a Markdown table of ratios (min/median/max over interleaved
 // rounds) and exits 1 when a row failed. See bench/README.md.
@@ -34,7 +34,8 @@ func main() {
 	flag.StringVar(&c.BenchTime, "benchtime", "300ms", "-test.benchtime of each in-process benchmark run")
 	sizes := flag.String("sizes", "", "comma-separated body sizes in bytes (default 1000,100000,10000000)")
 	levels := flag.String("levels", "", "comma-separated concurrency levels (default 1,10,100,1000)")
-	flag.IntVar(&c.ConcRuns, "conc-runs", 2000, "runs per concurrency level for throughput")
+	flag.IntVar(&c.ConcRuns, "conc-runs", 2000, "runs per concurrency level for each throughput measurement")
+	flag.IntVar(&c.ConcRepeat, "conc-repeat", 3, "throughput measurements per level and round (levels in turn; the median is kept)")
 	flag.BoolVar(&c.Verbose, "v", false, "log every measurement (absolute figures, for debugging) to stderr")
 	jsonOut := flag.String("json", "", "also write the results as JSON to `FILE`")
 	flag.Parse()

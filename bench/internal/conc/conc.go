@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,11 +30,11 @@ const WorkflowID = "attach-integration-to-source"
 type Level struct {
 	// N is the number of runs in flight at once.
 	N int `json:"n"`
-	// Runs is how many runs completed in the throughput phase and
-	// Seconds how long they took.
+	// Runs is how many runs completed in the throughput phase, over
+	// every repeat, and Seconds how long they took.
 	Runs    int     `json:"runs"`
 	Seconds float64 `json:"seconds"`
-	// RunsPerSecond is Runs / Seconds.
+	// RunsPerSecond is the median over the repeats of runs per second.
 	RunsPerSecond float64 `json:"runsPerSecond"`
 	// HeapPerRun is the live heap (HeapAlloc after a forced GC) with N
 	// runs held at their last request, minus the same before they
@@ -100,9 +101,12 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Measure loads the reference workflow from docPath, builds one Runner and
-// measures each level: at least minRuns runs (and 2 per slot) for
-// throughput, then the memory of n runs held in flight.
-func Measure(ctx context.Context, docPath string, levels []int, minRuns int) (Report, error) {
+// measures each level: throughput over at least minRuns runs (and 2 per
+// slot), repeat times with the levels taken in turn (1, 10, ..., 1, 10,
+// ...) and the median kept, so that a burst of load elsewhere on the
+// machine does not fall on one level only; then the memory of n runs held
+// in flight.
+func Measure(ctx context.Context, docPath string, levels []int, minRuns, repeat int) (Report, error) {
 	doc, err := arazzo.Load(ctx, docPath)
 	if err != nil {
 		return Report{}, err
@@ -134,29 +138,49 @@ func Measure(ctx context.Context, docPath string, levels []int, minRuns int) (Re
 			return Report{}, err
 		}
 	}
-	var rep Report
-	for _, n := range levels {
-		if n < 1 {
-			return Report{}, fmt.Errorf("level %d: want at least 1", n)
+	repeat = max(repeat, 1)
+	rep := Report{Levels: make([]Level, len(levels))}
+	rates := make([][]float64, len(levels))
+	for k := 0; k < repeat; k++ {
+		for i, n := range levels {
+			if n < 1 {
+				return Report{}, fmt.Errorf("level %d: want at least 1", n)
+			}
+			total := max(minRuns, 2*n)
+			before := tr.n.Load()
+			runs, secs, err := throughput(n, total, once)
+			if err != nil {
+				return Report{}, err
+			}
+			if got := tr.n.Load() - before; got != int64(4*total) {
+				return Report{}, fmt.Errorf("level %d: %d requests for %d runs, want %d", n, got, total, 4*total)
+			}
+			rep.Levels[i].N = n
+			rep.Levels[i].Runs += runs
+			rep.Levels[i].Seconds += secs
+			rates[i] = append(rates[i], float64(runs)/secs)
 		}
-		lv := Level{N: n}
-		total := max(minRuns, 2*n)
-		before := tr.n.Load()
-		lv.Runs, lv.Seconds, err = throughput(n, total, once)
-		if err != nil {
-			return Report{}, err
-		}
-		if got := tr.n.Load() - before; got != int64(4*total) {
-			return Report{}, fmt.Errorf("level %d: %d requests for %d runs, want %d", n, got, total, 4*total)
-		}
-		lv.RunsPerSecond = float64(lv.Runs) / lv.Seconds
+	}
+	for i, n := range levels {
+		lv := &rep.Levels[i]
+		lv.RunsPerSecond = median(rates[i])
 		lv.HeapPerRun, lv.StackPerRun, err = inFlight(ctx, tr, n, once)
 		if err != nil {
 			return Report{}, err
 		}
-		rep.Levels = append(rep.Levels, lv)
 	}
 	return rep, nil
+}
+
+// median is the middle of vs (the mean of the two middle values for an
+// even count).
+func median(vs []float64) float64 {
+	s := append([]float64(nil), vs...)
+	sort.Float64s(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 // throughput runs total runs on n goroutines and times them.

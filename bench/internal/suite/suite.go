@@ -38,9 +38,12 @@ type Config struct {
 	// Concurrency are the numbers of concurrent runs of the concurrency
 	// row (nil: 1, 10, 100, 1000).
 	Concurrency []int
-	// ConcRuns is how many runs each concurrency level completes per round
-	// at least (0: 2000).
+	// ConcRuns is how many runs each concurrency level completes per
+	// throughput measurement at least (0: 2000).
 	ConcRuns int
+	// ConcRepeat is how many throughput measurements weftconc makes per
+	// level in each round, keeping the median (0: 3).
+	ConcRepeat int
 	// HookdeckReal is the directory of the real Hookdeck descriptions; ""
 	// means Shared/corpus/hookdeck/openapi.
 	HookdeckReal string

@@ -95,7 +95,7 @@ func build() error {
 func quickConfig(t *testing.T, bin string) Config {
 	c := Config{
 		Bin: bin, Root: root, Rounds: 1, BenchTime: "1x",
-		Sizes: []int{1_000, 1_000_000}, Concurrency: []int{1, 10}, ConcRuns: 20,
+		Sizes: []int{1_000, 1_000_000}, Concurrency: []int{1, 10}, ConcRuns: 20, ConcRepeat: 1,
 		NoWarmup: true, Log: testWriter{t}, Verbose: true,
 	}
 	shared := filepath.Join(root, "..", "shared")
@@ -171,7 +171,7 @@ func TestQuickSuite(t *testing.T) {
 	if len(outs) != len(rows) {
 		t.Fatalf("%d outcomes, want %d", len(outs), len(rows))
 	}
-	want := map[string]int{"process": 4, "real": 4, "mist": 4, "pairs": 6, "bodies": 4 + 2 + 4, "concurrency": 1 + 2 + 2}
+	want := map[string]int{"process": 4, "real": 4, "mist": 4, "pairs": 6, "bodies": 4 + 2 + 4, "concurrency": 1 + 2}
 	for _, o := range outs {
 		if o.Err != nil {
 			t.Errorf("row %s failed: %v", o.Row, o.Err)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/weftflow/weft/internal/hookdeckfake"
 	"gopkg.in/yaml.v3"
@@ -54,7 +53,7 @@ func startFake(root string) (*fake, error) {
 // (extra flags before the document's inputs).
 func (f *fake) weftRun(weft, doc string, extra ...string) Command {
 	f.n++
-	args := append([]string{"run", doc}, extra...)
+	args := append([]string{"run", doc, "--workflow", referenceWorkflowID}, extra...)
 	args = append(args,
 		"--server", "sourcesApi="+f.APIURL, "--server", "integrationsApi="+f.APIURL,
 		"--input", "sourceName=bench-"+strconv.Itoa(f.n), "--input", "integrationLabel=Bench", "--input", "provider=HMAC")
@@ -79,9 +78,9 @@ func (f *fake) measure(ctx context.Context, c *Config, cmd Command) (Proc, error
 	calls := f.Calls()
 	var got []string
 	ok := len(calls) == len(referenceOps)
-	for i, c := range calls {
-		got = append(got, fmt.Sprintf("%s %s %d", c.OperationID, c.Method, c.Status))
-		if ok && (c.OperationID != referenceOps[i] || c.Status != 200) {
+	for i, call := range calls {
+		got = append(got, fmt.Sprintf("%s %s %d", call.OperationID, call.Method, call.Status))
+		if ok && (call.OperationID != referenceOps[i] || call.Status != 200) {
 			ok = false
 		}
 	}
@@ -89,44 +88,6 @@ func (f *fake) measure(ctx context.Context, c *Config, cmd Command) (Proc, error
 		return p, fmt.Errorf("%s made %d requests %v, want %v each answered 200", filepath.Base(cmd.Path), len(calls), got, referenceOps)
 	}
 	return p, nil
-}
-
-// sides collects the figures of the two sides of a process comparison.
-type sides struct {
-	wall, cpu, rss [2][]float64
-}
-
-func (s *sides) add(i int, p Proc) {
-	s.wall[i] = append(s.wall[i], float64(p.Wall))
-	s.cpu[i] = append(s.cpu[i], float64(p.CPU))
-	s.rss[i] = append(s.rss[i], mib(p.MaxRSS))
-}
-
-// compare runs a and b interleaved for c.Rounds rounds after one warm-up
-// run of each (page cache, first exec) unless c.NoWarmup, and collects
-// their figures.
-func compare(ctx context.Context, c *Config, run func(Command) (Proc, error), a, b func() Command) (*sides, error) {
-	for _, mk := range []func() Command{a, b} {
-		if c.NoWarmup {
-			break
-		}
-		if _, err := run(mk()); err != nil {
-			return nil, err
-		}
-	}
-	s := &sides{}
-	side := func(i int, mk func() Command) func() error {
-		return func() error {
-			p, err := run(mk())
-			if err != nil {
-				return err
-			}
-			s.add(i, p)
-			return ctx.Err()
-		}
-	}
-	err := interleave(c.Rounds, side(0, a), side(1, b))
-	return s, err
 }
 
 // rowProcess is row 1: weft run against the fake vs the plain program.
@@ -273,6 +234,3 @@ func yamlOperationIDs(path string) (map[string]bool, error) {
 	}
 	return ids, nil
 }
-
-// ms is a duration in milliseconds, for messages.
-func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/1e6) }

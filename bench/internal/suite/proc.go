@@ -93,3 +93,6 @@ func tail(b []byte, n int) []byte {
 
 // mib converts bytes to MiB.
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// ms is a duration in milliseconds, for the verbose log.
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/1e6) }

@@ -202,33 +202,3 @@ func Run(ctx context.Context, c Config) ([]Outcome, error) {
 	}
 	return out, nil
 }
-
-// interleave runs the sides of a comparison round by round, alternating
-// their order (a, b; b, a; ...) so that neither always runs first.
-func interleave(rounds int, sides ...func() error) error {
-	for i := 0; i < rounds; i++ {
-		order := make([]int, len(sides))
-		for k := range order {
-			order[k] = k
-			if i%2 == 1 {
-				order[k] = len(sides) - 1 - k
-			}
-		}
-		for _, k := range order {
-			if err := sides[k](); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// ratios divides a by b element by element.
-func ratios(a, b []float64) []float64 {
-	n := min(len(a), len(b))
-	out := make([]float64, n)
-	for i := range n {
-		out[i] = a[i] / b[i]
-	}
-	return out
-}

@@ -153,3 +153,28 @@ func TestChecksCatchAProgramThatDoesNothing(t *testing.T) {
 		t.Errorf("a failing program: %v, want its stderr quoted", err)
 	}
 }
+
+func TestConfigCheck(t *testing.T) {
+	if _, err := Run(context.Background(), Config{Bin: "x", Root: root, Rows: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), "unknown row") {
+		t.Errorf("unknown row: %v", err)
+	}
+	if _, err := Run(context.Background(), Config{Root: root}); err == nil {
+		t.Error("no Bin: want an error")
+	}
+	c := Config{Bin: "bin", Root: root, Rows: []string{"2", "pairs"}}
+	if err := c.check(); err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(c.Bin) || !filepath.IsAbs(c.Root) || !filepath.IsAbs(c.Shared) || c.Rounds != 1 {
+		t.Errorf("check: %+v, want absolute paths and at least one round", c)
+	}
+	var got []string
+	for i, name := range Rows() {
+		if c.selected(i, name) {
+			got = append(got, name)
+		}
+	}
+	if want := []string{"real", "pairs"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("selected %v, want %v", got, want)
+	}
+}

@@ -138,6 +138,18 @@ func (c *Config) check() error {
 	if c.Root == "" || c.Bin == "" {
 		return errors.New("suite: Config.Root and Config.Bin are required")
 	}
+	// Programs run in other directories (the runtime test binary in
+	// runtime/): every path is made absolute.
+	for _, p := range []*string{&c.Root, &c.Bin, &c.Shared, &c.HookdeckReal, &c.Mist} {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
 	if c.Shared == "" {
 		c.Shared = filepath.Join(c.Root, "..", "shared")
 	}

@@ -4,7 +4,7 @@
 //
 //	weftbench -bin DIR [-root DIR] [-shared DIR] [-rounds 6] [-rows 1,pairs,...]
 //	          [-benchtime 300ms] [-sizes 1000,100000,10000000] [-levels 1,10,100,1000]
-//	          [-conc-runs 2000] [-conc-repeat 3] [-json FILE] [-v]
+//	          [-conc-runs 2000] [-conc-repeat 3] [-json FILE] [-profile DIR] [-v]
 //
 // It prints a Markdown table of ratios (min/median/max over interleaved
 // rounds) and exits 1 when a row failed. See bench/README.md.
@@ -37,11 +37,18 @@ func main() {
 	flag.IntVar(&c.ConcRuns, "conc-runs", 2000, "runs per concurrency level for each throughput measurement")
 	flag.IntVar(&c.ConcRepeat, "conc-repeat", 3, "throughput measurements per level and round (levels in turn; the median is kept)")
 	flag.BoolVar(&c.Verbose, "v", false, "log every measurement (absolute figures, for debugging) to stderr")
+	flag.StringVar(&c.ProfileDir, "profile", "", "write a CPU profile of each in-process benchmark (row 4) to `DIR`/NAME.pprof")
 	jsonOut := flag.String("json", "", "also write the results as JSON to `FILE`")
 	flag.Parse()
 	if c.Bin == "" || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if c.ProfileDir != "" {
+		if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "weftbench:", err)
+			os.Exit(2)
+		}
 	}
 	if *rowsFlag != "" {
 		c.Rows = strings.Split(*rowsFlag, ",")

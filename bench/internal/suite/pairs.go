@@ -25,15 +25,18 @@ var runtimePairs = []pair{
 type benchResult struct{ nsPerOp, allocsPerOp, bytesPerOp float64 }
 
 // runBench runs one benchmark of a test binary, in the package's
-// directory, and parses its result.
+// directory, and parses its result. With c.ProfileDir it also writes the
+// benchmark's CPU profile there (each round overwrites the last).
 func runBench(ctx context.Context, c *Config, testBin, dir, name string) (benchResult, error) {
 	bt := c.BenchTime
 	if bt == "" {
 		bt = "300ms"
 	}
-	p, err := c.run(ctx, Command{Path: testBin, Dir: dir, Args: []string{
-		"-test.run", "^$", "-test.bench", "^" + name + "$", "-test.benchtime", bt, "-test.benchmem", "-test.count", "1",
-	}})
+	args := []string{"-test.run", "^$", "-test.bench", "^" + name + "$", "-test.benchtime", bt, "-test.benchmem", "-test.count", "1"}
+	if c.ProfileDir != "" {
+		args = append(args, "-test.cpuprofile", filepath.Join(c.ProfileDir, name+".pprof"))
+	}
+	p, err := c.run(ctx, Command{Path: testBin, Dir: dir, Args: args})
 	if err != nil {
 		return benchResult{}, err
 	}

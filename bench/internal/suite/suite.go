@@ -50,6 +50,9 @@ type Config struct {
 	// Mist is the large description of the first-request row; "" means
 	// the mist.com description in Shared.
 	Mist string
+	// ProfileDir, when set, receives a CPU profile of each in-process
+	// benchmark (row 4), NAME.pprof, from its last round.
+	ProfileDir string
 	// NoWarmup skips the untimed first run of each side (quick mode).
 	NoWarmup bool
 	// Log receives progress lines; nil discards them.
@@ -140,7 +143,7 @@ func (c *Config) check() error {
 	}
 	// Programs run in other directories (the runtime test binary in
 	// runtime/): every path is made absolute.
-	for _, p := range []*string{&c.Root, &c.Bin, &c.Shared, &c.HookdeckReal, &c.Mist} {
+	for _, p := range []*string{&c.Root, &c.Bin, &c.Shared, &c.HookdeckReal, &c.Mist, &c.ProfileDir} {
 		if *p == "" {
 			continue
 		}

@@ -69,9 +69,11 @@ Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or d
 ` + loaderHelp
 
 func main() {
+	endProfile := startProfile(os.Stderr)
 	ctx, stop := notifyContext(context.Background(), os.Stderr)
 	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	endProfile()
 	os.Exit(code)
 }
 

@@ -35,6 +35,8 @@ var (
 	// most one per process): a test asserts that loading a valid document
 	// compiles nothing.
 	schemaCompiles atomic.Int32
+	// schemaValidations counts the documents validated with the schema.
+	schemaValidations atomic.Int64
 )
 
 // compiledSchema compiles the embedded schema once, on first use: only a
@@ -76,6 +78,7 @@ func compiledSchema() (*jsonschema.Schema, error) {
 // validateSchema validates the plain value of the document against the
 // embedded schema and maps each error to a position of root.
 func (d *decoder) validateSchema(root *yaml.Node, value any) {
+	schemaValidations.Add(1)
 	s, err := compiledSchema()
 	if err != nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},

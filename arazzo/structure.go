@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/weftflow/weft/internal/yamlbudget"
@@ -68,8 +69,18 @@ func kindOf(n *yaml.Node) (jsonKind, any) {
 	case yaml.SequenceNode:
 		return kindArray, nil
 	case yaml.ScalarNode:
-		if n.Tag == "!!str" {
+		switch n.Tag {
+		case "!!str":
 			return kindString, n.Value
+		case "!!int":
+			// A plain decimal (no sign, no leading zero, no separator)
+			// decodes as strconv does; anything else goes to scalar().
+			if len(n.Value) > 0 && len(n.Value) < 19 && (n.Value[0] != '0' || len(n.Value) == 1) && allDigits(n.Value) {
+				i, _ := strconv.ParseInt(n.Value, 10, 64)
+				return kindNumber, i
+			}
+		case "!!null":
+			return kindNull, nil
 		}
 		switch v := scalar(n).(type) {
 		case nil:
@@ -83,6 +94,15 @@ func kindOf(n *yaml.Node) (jsonKind, any) {
 		}
 	}
 	return kindInvalid, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // entry is one property of an object as the schema sees it.
@@ -205,35 +225,82 @@ func (c *structChecker) list(n *yaml.Node, min int, item func(*yaml.Node) bool) 
 }
 
 // unique reports whether the items are pairwise different as JSON
-// values: their hashes (equal for equal values) all differ. A collision
-// answers false and lets the schema decide.
+// values. Two passes: a shallow hash (the members of an object with
+// their scalar values, nested objects and arrays by kind only) tells
+// apart items that differ in a scalar, such as steps by stepId; only
+// when two shallow hashes collide do the deep hashes decide. Equal
+// values have equal hashes, so different hashes prove the items
+// different; a deep collision answers false and lets the schema decide.
 func (c *structChecker) unique(items []*yaml.Node) bool {
 	if len(items) < 2 {
 		return true
 	}
 	c.odd = false
 	defer func() { c.odd = false }()
+	if distinct(items, c.shallowHash) && !c.odd {
+		return true
+	}
+	c.odd = false
+	return distinct(items, c.hash) && !c.odd
+}
+
+// distinct reports whether h gives every item a different hash.
+func distinct(items []*yaml.Node, h func(*yaml.Node) uint64) bool {
 	if len(items) <= 8 {
-		hs := make([]uint64, len(items))
+		var buf [8]uint64
+		hs := buf[:len(items)]
 		for i, it := range items {
-			hs[i] = c.hash(it)
+			hs[i] = h(it)
 			for j := 0; j < i; j++ {
 				if hs[j] == hs[i] {
 					return false
 				}
 			}
 		}
-		return !c.odd
+		return true
 	}
-	seen := make(map[uint64]bool, len(items))
+	seen := make(map[uint64]struct{}, len(items))
 	for _, it := range items {
-		h := c.hash(it)
-		if seen[h] {
+		v := h(it)
+		if _, dup := seen[v]; dup {
 			return false
 		}
-		seen[h] = true
+		seen[v] = struct{}{}
 	}
-	return !c.odd
+	return true
+}
+
+// shallowHash hashes n's plain value down one level: an object's
+// members with their scalar values; nested objects and arrays count by
+// kind only.
+func (c *structChecker) shallowHash(n *yaml.Node) uint64 {
+	n = deref(n)
+	k, _ := kindOf(n)
+	if k != kindObject {
+		if k == kindArray {
+			return 13
+		}
+		return c.hash(n)
+	}
+	es, ok := c.object(n)
+	if !ok {
+		c.odd = true
+		return 0
+	}
+	var sum uint64
+	for _, e := range es {
+		vh := uint64(17)
+		switch k, _ := kindOf(e.v); k {
+		case kindObject:
+			vh = 19
+		case kindArray:
+			vh = 13
+		default:
+			vh = c.hash(e.v)
+		}
+		sum += mix(strHash(e.key)*0x9e3779b97f4a7c15 ^ vh)
+	}
+	return mix(sum ^ uint64(len(es))<<1 ^ 7)
 }
 
 // hash hashes n's plain value so that equal JSON values hash equal:

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -236,7 +237,8 @@ func leaves(e *jsonschema.ValidationError, loc []string, docs Docs) []Leaf {
 	return []Leaf{{Keyword: kw, Instance: ptr, Kind: e.ErrorKind, Message: Message(e.ErrorKind)}}
 }
 
-var printer = message.NewPrinter(language.English)
+// printer words the kinds this package has no words of its own for.
+var printer = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
 // Message words one error kind.
 func Message(k jsonschema.ErrorKind) string {
@@ -321,7 +323,7 @@ func Message(k jsonschema.ErrorKind) string {
 			return fmt.Sprintf("valid against schemas at indexes %d and %d", k.Subschemas[0], k.Subschemas[1])
 		}
 	}
-	return k.LocalizedString(printer)
+	return k.LocalizedString(printer())
 }
 
 // num prints a number as JSON does: an integer in full, a fraction as

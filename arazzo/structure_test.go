@@ -97,7 +97,8 @@ func TestStructureMatchesSchemaOnTests(t *testing.T) {
 // fresh process: the schema is neither compiled nor used.
 func TestValidDocumentCompilesNoSchema(t *testing.T) {
 	if os.Getenv("WEFT_TEST_NO_SCHEMA") == "1" {
-		doc, err := Load(context.Background(), filepath.Join("..", "testdata", "hookdeck", "arazzo", "hookdeck-attach-integration-to-source-workflow.yml"))
+		dir := filepath.Join("..", "testdata", "hookdeck")
+		doc, err := Load(context.Background(), filepath.Join(dir, "arazzo", "hookdeck-attach-integration-to-source-workflow.yml"), WithPolicy(Policy{LocalRoot: dir}))
 		if err != nil || doc == nil {
 			t.Fatalf("load: %v", err)
 		}
@@ -120,4 +121,20 @@ func TestValidDocumentCompilesNoSchema(t *testing.T) {
 	if schemaValidations.Load() == before {
 		t.Error("an invalid document was not validated with the schema")
 	}
+}
+
+// FuzzStructureMatchesSchema: on any input, the structural check never
+// vouches for a document the schema rejects, so diagnostics are those of
+// always validating with the schema.
+func FuzzStructureMatchesSchema(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	f.Add([]byte(bigDocument(3)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, schema, _ := parseBoth(data, "fuzz.yaml")
+		if fast != schema {
+			t.Fatalf("with the structural check\n%s\nwith the schema\n%s", fast, schema)
+		}
+	})
 }

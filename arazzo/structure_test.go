@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,4 +138,43 @@ func FuzzStructureMatchesSchema(f *testing.F) {
 			t.Fatalf("with the structural check\n%s\nwith the schema\n%s", fast, schema)
 		}
 	})
+}
+
+// TestPatternsMatchTheSchemaRegexps holds the hand-written matchers to
+// the schema's regular expressions (Go's engine, as the schema engine
+// uses) on strings built from the characters that matter.
+func TestPatternsMatchTheSchemaRegexps(t *testing.T) {
+	pairs := []struct {
+		re string
+		fn func(string) bool
+	}{
+		{`^1\.[01]\.\d+(-.+)?$`, isArazzoVersion},
+		{`^[A-Za-z0-9_\-]+$`, isSourceName},
+		{`^[a-zA-Z0-9\.\-_]+$`, isName},
+		{`^[A-Za-z_][-A-Za-z0-9._]*$`, isAnchor},
+	}
+	alphabet := []string{"1", "0", "2", ".", "-", "_", "a", "Z", "x", "\n", " ", "é", "\xff", "9"}
+	var inputs []string
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		inputs = append(inputs, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			gen(prefix+c, n-1)
+		}
+	}
+	gen("", 4)
+	alphabet = []string{"1", "0", ".", "-", "a", "\n"}
+	gen("", 7)
+	inputs = append(inputs, "1.0.1", "1.1.0", "1.0.10-rc.1", "1.0.1-", "1.0.1-\n", "1.0.1-a\nb", "1.2.0", "1.0.1\n", "01.0.1")
+	for _, p := range pairs {
+		re := regexp.MustCompile(p.re)
+		for _, s := range inputs {
+			if got, want := p.fn(s), re.MatchString(s); got != want {
+				t.Errorf("%s on %q: got %v, want %v", p.re, s, got, want)
+			}
+		}
+	}
 }

@@ -7,8 +7,8 @@ require (
 	github.com/antchfx/xpath v1.3.9
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/ohler55/ojg v1.28.5
-	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	golang.org/x/text v0.21.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -19,5 +19,4 @@ require (
 	github.com/kr/pretty v0.3.1 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/net v0.33.0 // indirect
-	golang.org/x/text v0.21.0 // indirect
 )

@@ -216,7 +216,7 @@ func (l *loader) get(ctx context.Context, u *url.URL, by trust) ([]byte, error) 
 		if max := l.maxDoc(); max > 0 && resp.ContentLength > max {
 			return nil, &LimitError{Limit: "MaxDocumentBytes", Value: max}
 		}
-		return l.readBudget(ctx, resp.Body, resp.Body)
+		return l.readBudget(ctx, resp.Body, resp.Body, resp.ContentLength)
 	}
 }
 
@@ -278,7 +278,10 @@ func (l *loader) maxDoc() int64 {
 
 // readBudget reads r within the per-document and total caps, returning
 // when ctx is done even if a Read blocks (closer is closed to unblock it).
-func (l *loader) readBudget(ctx context.Context, r io.Reader, closer io.Closer) ([]byte, error) {
+// size is the length the source declares (a file's size, a
+// Content-Length; -1 when unknown): it sizes the buffer, the caps stay
+// those of the bytes actually read.
+func (l *loader) readBudget(ctx context.Context, r io.Reader, closer io.Closer, size int64) ([]byte, error) {
 	perDoc := l.maxDoc()
 	grant, short := l.bytes.take(perDoc)
 	limit := grant
@@ -291,7 +294,7 @@ func (l *loader) readBudget(ctx context.Context, r io.Reader, closer io.Closer) 
 	}
 	done := make(chan result, 1)
 	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		data, err := readSized(r, limit+1, size)
 		done <- result{data, err}
 	}()
 	var res result
@@ -322,6 +325,43 @@ func (l *loader) readBudget(ctx context.Context, r io.Reader, closer io.Closer) 
 		l.bytes.give(grant - n)
 	}
 	return res.data, nil
+}
+
+// firstBufferMax caps the first buffer readSized trusts a declared size
+// for: a Content-Length that lies costs at most this much before the
+// bytes arrive.
+const firstBufferMax = 4 << 20
+
+// readSized reads r to EOF but at most limit bytes, as
+// io.ReadAll(io.LimitReader(r, limit)) does, in one buffer sized from
+// size, the length the source declares (-1: unknown), plus one byte to
+// see EOF without growing. The buffer grows as io.ReadAll's does when
+// the source sends more than it declared.
+func readSized(r io.Reader, limit, size int64) ([]byte, error) {
+	first := int64(512)
+	if size >= 0 {
+		first = min(size+1, firstBufferMax)
+	}
+	first = max(min(first, limit), 0)
+	b := make([]byte, 0, first)
+	for int64(len(b)) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n := cap(b) - len(b)
+		if rest := limit - int64(len(b)); int64(n) > rest {
+			n = int(rest)
+		}
+		m, err := r.Read(b[len(b) : len(b)+n])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // tree is the local tree of a load: the directories local documents may
@@ -426,10 +466,11 @@ func (l *loader) readFile(ctx context.Context, p string, shown string, inTree bo
 	}
 	defer f.Close()
 	// Swapped between Stat and Open? Check what was opened.
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w", shown, errNotRegular)
 	}
-	return l.readBudget(ctx, f, f)
+	return l.readBudget(ctx, f, f, fi.Size())
 }
 
 // readFS reads a path of the caller's file system.
@@ -458,7 +499,7 @@ func (l *loader) readFS(ctx context.Context, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return l.readBudget(ctx, f, f)
+	return l.readBudget(ctx, f, f, fi.Size())
 }
 
 // noteNamed records the absolute local paths named by the $refs of a

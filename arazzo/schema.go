@@ -5,14 +5,16 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/weftflow/weft/internal/schemamsg"
 	"gopkg.in/yaml.v3"
 )
 
@@ -27,12 +29,21 @@ const schemaURL = "https://spec.openapis.org/arazzo/1.0/schema/2024-08-01-weft"
 var (
 	schemaOnce sync.Once
 	schemaC    *jsonschema.Schema
+	schemaDocs schemamsg.Docs // the schema's raw document, for wording
 	schemaErr  error
+	// schemaCompiles counts the compilations of the embedded schema (at
+	// most one per process): a test asserts that loading a valid document
+	// compiles nothing.
+	schemaCompiles atomic.Int32
+	// schemaValidations counts the documents validated with the schema.
+	schemaValidations atomic.Int64
 )
 
-// compiledSchema compiles the embedded schema once.
+// compiledSchema compiles the embedded schema once, on first use: only a
+// document that fails the structural check (structure.go) needs it.
 func compiledSchema() (*jsonschema.Schema, error) {
 	schemaOnce.Do(func() {
+		schemaCompiles.Add(1)
 		var v any
 		if err := yaml.Unmarshal(schemaYAML, &v); err != nil {
 			schemaErr = err
@@ -43,12 +54,22 @@ func compiledSchema() (*jsonschema.Schema, error) {
 			schemaErr = err
 			return
 		}
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft2020
-		if err := c.AddResource(schemaURL, bytes.NewReader(data)); err != nil {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
 			schemaErr = err
 			return
 		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		// The metaschema that workflow inputs are checked against asserts
+		// its formats (a pattern is a regex); the Arazzo schema itself
+		// names none (see schema/NOTICE.md, change 8).
+		c.AssertFormat()
+		if err := c.AddResource(schemaURL, doc); err != nil {
+			schemaErr = err
+			return
+		}
+		schemaDocs = schemamsg.Docs{schemaURL: doc}
 		schemaC, schemaErr = c.Compile(schemaURL)
 	})
 	return schemaC, schemaErr
@@ -57,6 +78,7 @@ func compiledSchema() (*jsonschema.Schema, error) {
 // validateSchema validates the plain value of the document against the
 // embedded schema and maps each error to a position of root.
 func (d *decoder) validateSchema(root *yaml.Node, value any) {
+	schemaValidations.Add(1)
 	s, err := compiledSchema()
 	if err != nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},
@@ -67,24 +89,12 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 	if err == nil {
 		return
 	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
+	leaves := schemamsg.Leaves(err, schemaDocs, value)
+	if leaves == nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},
 			Message: "schema validation failed: " + err.Error(), Code: "schema"})
 		return
 	}
-	var leaves []*jsonschema.ValidationError
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			leaves = append(leaves, e)
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
 
 	out := schemaFindings(leaves, value)
 	for i := range out {
@@ -113,8 +123,8 @@ type finding struct {
 }
 
 // leafKind classifies a leaf error by the keyword that failed.
-func leafKeyword(e *jsonschema.ValidationError) string {
-	kw := e.KeywordLocation
+func leafKeyword(e schemamsg.Leaf) string {
+	kw := e.Keyword
 	if i := strings.LastIndexByte(kw, '/'); i >= 0 {
 		kw = kw[i+1:]
 	}
@@ -124,8 +134,8 @@ func leafKeyword(e *jsonschema.ValidationError) string {
 // conditional reports whether a leaf comes from the then/else branch of an
 // if inside its object's schema (after the last $ref): when the object
 // lacks a required field, such branches are consequences of that mistake.
-func conditional(e *jsonschema.ValidationError) bool {
-	kw := e.KeywordLocation
+func conditional(e schemamsg.Leaf) bool {
+	kw := e.Keyword
 	if i := strings.LastIndex(kw, "$ref"); i >= 0 {
 		kw = kw[i:]
 	}
@@ -134,8 +144,8 @@ func conditional(e *jsonschema.ValidationError) bool {
 
 // alternative returns the keyword path up to the innermost oneOf/anyOf the
 // leaf is a branch of ("" when none, after the object's last $ref).
-func alternative(e *jsonschema.ValidationError) string {
-	kw := e.KeywordLocation
+func alternative(e schemamsg.Leaf) string {
+	kw := e.Keyword
 	base := 0
 	if i := strings.LastIndex(kw, "$ref"); i >= 0 {
 		base = i
@@ -150,17 +160,6 @@ func alternative(e *jsonschema.ValidationError) string {
 		return ""
 	}
 	return kw[:best]
-}
-
-var quotedRE = regexp.MustCompile(`'([^']*)'`)
-
-// missingFields returns the field names of a "missing properties" message.
-func missingFields(msg string) []string {
-	var out []string
-	for _, m := range quotedRE.FindAllStringSubmatch(msg, -1) {
-		out = append(out, m[1])
-	}
-	return out
 }
 
 func quoteList(names []string, conj string) string {
@@ -178,14 +177,14 @@ func quoteList(names []string, conj string) string {
 // words: a missing field, a field not allowed (with the field it was
 // probably meant to be), a value of the wrong type or outside its enum,
 // one of several alternatives needed, or too many of them given.
-func schemaFindings(leaves []*jsonschema.ValidationError, value any) []finding {
+func schemaFindings(leaves []schemamsg.Leaf, value any) []finding {
 	type object struct {
 		missing     []string            // required fields missing (not under then/else)
 		notAllowed  []string            // properties not allowed, in order
 		alts        map[string][]string // alternative group -> fields each branch misses
 		altOrder    []string
-		conditional []*jsonschema.ValidationError // then/else leaves, kept unless a field is missing
-		other       []*jsonschema.ValidationError
+		conditional []schemamsg.Leaf // then/else leaves, kept unless a field is missing
+		other       []schemamsg.Leaf
 	}
 	objs := map[string]*object{}
 	var order []string
@@ -208,15 +207,18 @@ func schemaFindings(leaves []*jsonschema.ValidationError, value any) []finding {
 	for _, l := range leaves {
 		kw := leafKeyword(l)
 		switch {
-		case kw == "unevaluatedProperties" || kw == "false" || strings.HasSuffix(l.KeywordLocation, "/unevaluatedProperties"):
-			parent, name := parentOf(l.InstanceLocation)
+		case kw == "unevaluatedProperties" || kw == "false" || strings.HasSuffix(l.Keyword, "/unevaluatedProperties"):
+			parent, name := parentOf(l.Instance)
 			o := get(parent)
 			if !slices.Contains(o.notAllowed, name) {
 				o.notAllowed = append(o.notAllowed, name)
 			}
 		case kw == "required":
-			o := get(l.InstanceLocation)
-			fields := missingFields(l.Message)
+			o := get(l.Instance)
+			var fields []string
+			if k, ok := l.Kind.(*kind.Required); ok {
+				fields = k.Missing
+			}
 			if alt := alternative(l); alt != "" {
 				if _, ok := o.alts[alt]; !ok {
 					o.altOrder = append(o.altOrder, alt)
@@ -234,7 +236,7 @@ func schemaFindings(leaves []*jsonschema.ValidationError, value any) []finding {
 				}
 			}
 		default:
-			o := get(l.InstanceLocation)
+			o := get(l.Instance)
 			if conditional(l) {
 				o.conditional = append(o.conditional, l)
 			} else {
@@ -300,18 +302,18 @@ func schemaFindings(leaves []*jsonschema.ValidationError, value any) []finding {
 // leafMessage words a leaf error that is not about which fields are
 // present: a wrong type, a value outside an enum, a pattern, several
 // alternatives matched.
-func leafMessage(e *jsonschema.ValidationError, value any) (msg, hint string) {
+func leafMessage(e schemamsg.Leaf, value any) (msg, hint string) {
 	field := ""
-	if i := strings.LastIndexByte(e.InstanceLocation, '/'); i >= 0 {
-		field = unescapeToken(e.InstanceLocation[i+1:])
+	if i := strings.LastIndexByte(e.Instance, '/'); i >= 0 {
+		field = unescapeToken(e.Instance[i+1:])
 	}
 	what := strconv.Quote(field)
 	if _, err := strconv.Atoi(field); err == nil || field == "" {
 		what = "this value"
 	}
 	switch kw := leafKeyword(e); {
-	case kw == "oneOf" && strings.HasPrefix(e.Message, "valid against schemas"):
-		if m, ok := plainAt(value, e.InstanceLocation).(map[string]any); ok {
+	case kw == "oneOf" && isOneOfMany(e):
+		if m, ok := plainAt(value, e.Instance).(map[string]any); ok {
 			if _, s := m["stepId"]; s {
 				if _, w := m["workflowId"]; w {
 					return "has both \"stepId\" and \"workflowId\"", "keep only one of them"
@@ -320,16 +322,22 @@ func leafMessage(e *jsonschema.ValidationError, value any) (msg, hint string) {
 		}
 		return "matches more than one of the forms allowed here", "remove the fields of all but one form"
 	case kw == "enum", kw == "const":
-		if v := plainAt(value, e.InstanceLocation); v != nil {
+		if v := plainAt(value, e.Instance); v != nil {
 			return fmt.Sprintf("%s is %s; %s", what, shortValue(v), e.Message), ""
 		}
 		return what + ": " + e.Message, ""
 	case kw == "type":
 		return what + ": " + strings.Replace(e.Message, ", but got", ", got", 1), ""
-	case kw == "pattern" && strings.HasSuffix(e.InstanceLocation, "/arazzo"):
+	case kw == "pattern" && strings.HasSuffix(e.Instance, "/arazzo"):
 		return what + " " + e.Message, "use arazzo: 1.0.1"
 	}
 	return what + ": " + e.Message, ""
+}
+
+// isOneOfMany reports a oneOf that more than one alternative matched.
+func isOneOfMany(e schemamsg.Leaf) bool {
+	k, ok := e.Kind.(*kind.OneOf)
+	return ok && len(k.Subschemas) > 1
 }
 
 // plainAt returns the plain value at a JSON pointer (nil when absent).

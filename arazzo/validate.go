@@ -3,7 +3,6 @@ package arazzo
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -49,8 +48,6 @@ func (v *validator) warnf(pos Position, ptr, code, hint, format string, args ...
 	v.diags = append(v.diags, Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: code, Hint: hint,
 		Message: fmt.Sprintf(format, args...)})
 }
-
-var outputNameRE = regexp.MustCompile(`^[a-zA-Z0-9.\-_]+$`)
 
 const sdPrefix = "$sourceDescriptions."
 
@@ -141,7 +138,7 @@ func (v *validator) checkWorkflow(w *Workflow) {
 
 func (v *validator) checkOutputs(outs []*Output) {
 	for _, o := range outs {
-		if !outputNameRE.MatchString(o.Name) {
+		if !isName(o.Name) {
 			v.errorf(o.Pos, o.Pointer, "output-name", "use letters, digits, '.', '-' and '_' only",
 				"output name %q does not match ^[a-zA-Z0-9\\.\\-_]+$", o.Name)
 		}

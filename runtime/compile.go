@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/internal/schemamsg"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -31,18 +32,21 @@ type Runner struct {
 
 // workflow is a compiled workflow.
 type workflow struct {
-	wf       *arazzo.Workflow
-	doc      *arazzo.Document
-	id       string
-	schema   *jsonschema.Schema
-	defaults map[string]any
-	secrets  []secretPath // where the inputs hold secrets (see secretPaths)
-	steps    []*step
-	index    map[string]int
-	success  []*action
-	failure  []*action
-	outputs  []output
-	depends  []*workflow
+	wf     *arazzo.Workflow
+	doc    *arazzo.Document
+	id     string
+	schema *jsonschema.Schema
+	// schemaDocs holds the inputs schema's raw document (the wording of
+	// its type errors).
+	schemaDocs schemamsg.Docs
+	defaults   map[string]any
+	secrets    []secretPath // where the inputs hold secrets (see secretPaths)
+	steps      []*step
+	index      map[string]int
+	success    []*action
+	failure    []*action
+	outputs    []output
+	depends    []*workflow
 }
 
 type output struct {
@@ -523,27 +527,87 @@ func (c *compiler) compileInputs(w *workflow) error {
 		return err
 	}
 	resource := fmt.Sprintf("weft:///doc-%p.json", w.doc)
-	comp := jsonschema.NewCompiler()
-	comp.Draft = jsonschema.Draft2020
-	comp.ExtractAnnotations = true
-	if err := comp.AddResource(resource, bytes.NewReader(data)); err != nil {
-		return err
-	}
-	sch, err := comp.Compile(resource + "#/workflows/" + strconv.Itoa(idx) + "/inputs")
+	sch, raw, err := compileInputsSchema(resource, data, "#/workflows/"+strconv.Itoa(idx)+"/inputs")
 	if err != nil {
 		return err
 	}
 	w.schema = sch
+	w.schemaDocs = raw
 	// Defaults from the top-level properties (through one $ref).
 	props := topProperties(sch)
 	w.defaults = map[string]any{}
 	for name, p := range props {
-		if p.Default != nil {
-			w.defaults[name] = p.Default
+		if d := schemaDefault(p); d != nil {
+			w.defaults[name] = d
 		}
 	}
 	w.secrets, err = secretPaths(sch)
 	return err
+}
+
+// compileInputsSchema compiles the JSON Schema (2020-12 unless it says
+// otherwise) at fragment of the JSON document data, named resource. It
+// returns the raw document too (for the wording of type errors, see
+// schemamsg.Docs). Formats are asserted (email, date-time, regex...), as
+// weft always did for inputs; an unknown format such as password checks
+// nothing, and the format vocabulary below records every format for
+// secretPaths.
+func compileInputsSchema(resource string, data []byte, fragment string) (*jsonschema.Schema, schemamsg.Docs, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, err
+	}
+	comp := jsonschema.NewCompiler()
+	comp.DefaultDraft(jsonschema.Draft2020)
+	comp.AssertFormat()
+	comp.RegisterVocabulary(formatVocabulary)
+	comp.AssertVocabs()
+	if err := comp.AddResource(resource, doc); err != nil {
+		return nil, nil, err
+	}
+	sch, err := comp.Compile(resource + fragment)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sch, schemamsg.Docs{resource: doc}, nil
+}
+
+// formatVocabulary keeps the "format" of every subschema as an
+// annotation (jsonschema/v6 drops formats it does not assert): secret
+// inputs are found by format: password.
+var formatVocabulary = &jsonschema.Vocabulary{
+	URL: "urn:weft:vocab:format-annotation",
+	Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
+		if f, ok := obj["format"].(string); ok {
+			return formatAnnotation(f), nil
+		}
+		return nil, nil
+	},
+}
+
+// formatAnnotation is the format of a subschema; it validates nothing.
+type formatAnnotation string
+
+// Validate accepts every value: a format annotates.
+func (formatAnnotation) Validate(*jsonschema.ValidatorContext, any) {}
+
+// schemaDefault returns the default a subschema names (nil when none or
+// null: a null default supplies nothing).
+func schemaDefault(s *jsonschema.Schema) any {
+	if s.Default == nil {
+		return nil
+	}
+	return *s.Default
+}
+
+// schemaFormat returns the format a subschema names ("" when none).
+func schemaFormat(s *jsonschema.Schema) string {
+	for _, e := range s.Extensions {
+		if f, ok := e.(formatAnnotation); ok {
+			return string(f)
+		}
+	}
+	return ""
 }
 
 // maxSecretSchemaVisits bounds the subschemas secretPaths visits (a schema
@@ -580,7 +644,7 @@ func secretPaths(root *jsonschema.Schema) ([]secretPath, error) {
 		if visits++; visits > maxSecretSchemaVisits {
 			return fmt.Errorf("inputs schema: more than %d subschemas to search for secrets (limit maxSecretSchemaVisits)", maxSecretSchemaVisits)
 		}
-		if s.Format == "password" {
+		if schemaFormat(s) == "password" {
 			add(path)
 			return nil
 		}
@@ -627,7 +691,10 @@ func secretPaths(root *jsonschema.Schema) ([]secretPath, error) {
 				return err
 			}
 		}
-		same := []*jsonschema.Schema{s.Ref, s.DynamicRef, s.RecursiveRef, s.Then, s.Else}
+		same := []*jsonschema.Schema{s.Ref, s.RecursiveRef, s.Then, s.Else}
+		if s.DynamicRef != nil {
+			same = append(same, s.DynamicRef.Ref)
+		}
 		same = append(same, s.AllOf...)
 		same = append(same, s.AnyOf...)
 		same = append(same, s.OneOf...)
@@ -693,7 +760,7 @@ func topProperties(s *jsonschema.Schema) map[string]*jsonschema.Schema {
 	}
 	out := map[string]*jsonschema.Schema{}
 	for name, p := range s.Properties {
-		for p.Ref != nil && p.Default == nil && p.Format == "" {
+		for p.Ref != nil && schemaDefault(p) == nil && schemaFormat(p) == "" {
 			p = p.Ref
 		}
 		out[name] = p

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -107,12 +107,7 @@ func TestMaskURLPassword(t *testing.T) {
 
 func compileSchema(t *testing.T, schema string) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	if err := c.AddResource("s.json", strings.NewReader(schema)); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("s.json")
+	s, _, err := compileInputsSchema("s.json", []byte(schema), "")
 	if err != nil {
 		t.Fatal(err)
 	}

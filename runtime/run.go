@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/internal/schemamsg"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -233,9 +233,8 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 	ru.masker.addAt(norm, w.secrets)
 	if w.schema != nil {
 		if err := w.schema.Validate(norm); err != nil {
-			var ve *jsonschema.ValidationError
-			if errors.As(err, &ve) {
-				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(ve, ru.masker)}
+			if leaves := schemamsg.Leaves(err, w.schemaDocs, norm); leaves != nil {
+				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(leaves, ru.masker)}
 			}
 			return nil, &InputError{WorkflowID: w.id, Problems: []string{ru.masker.mask(err.Error())}}
 		}
@@ -243,23 +242,17 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 	return norm, nil
 }
 
-func leafProblems(ve *jsonschema.ValidationError, m *masker) []string {
-	var out []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			loc := e.InstanceLocation
-			if loc == "" {
-				loc = "/"
-			}
-			out = append(out, m.mask(fmt.Sprintf("%s: %s", loc, e.Message)))
-			return
+// leafProblems words each leaf error as "pointer: reason", masked and
+// sorted.
+func leafProblems(leaves []schemamsg.Leaf, m *masker) []string {
+	out := make([]string, 0, len(leaves))
+	for _, l := range leaves {
+		loc := l.Instance
+		if loc == "" {
+			loc = "/"
 		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
+		out = append(out, m.mask(fmt.Sprintf("%s: %s", loc, l.Message)))
 	}
-	walk(ve)
 	sort.Strings(out)
 	return out
 }

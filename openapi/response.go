@@ -83,14 +83,17 @@ func ReadResponse(resp *http.Response, maxBytes int64) (*Response, error) {
 }
 
 // readLimited reads r to EOF as io.ReadAll(io.LimitReader(r, limit))
-// does. Memory follows the bytes received: a declared length only sizes
-// the first buffer when it is small, so a response that declares
-// gigabytes and sends two bytes costs a few hundred bytes, and the buffer
-// grows as data arrives.
+// does, in a buffer sized by the declared length (Content-Length; -1 when
+// unknown). Memory follows the bytes received: the first buffer is the
+// declared length only when it is small (at most firstReadMax), so a
+// response that declares gigabytes and sends two bytes costs a few
+// kilobytes; once the first buffer is full, it grows once to the declared
+// length (never beyond limit), and without one it doubles as data arrives.
+// The limit stays exact either way.
 func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
 	size := int64(512)
-	if declared >= 0 && declared < firstReadMax {
-		size = declared + 1 // room to see EOF without growing
+	if declared >= 0 {
+		size = min(declared, firstReadMax) + 1 // room to see EOF without growing
 	}
 	if size > limit {
 		size = limit
@@ -98,7 +101,14 @@ func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
 	b := make([]byte, 0, size)
 	for int64(len(b)) < limit {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			if want := min(declared+1, limit); want > int64(cap(b)) {
+				// The body is as large as it said: one buffer for the rest.
+				nb := make([]byte, len(b), want)
+				copy(nb, b)
+				b = nb
+			} else {
+				b = append(b, 0)[:len(b)]
+			}
 		}
 		n := cap(b) - len(b)
 		if rest := limit - int64(len(b)); int64(n) > rest {

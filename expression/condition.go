@@ -330,8 +330,9 @@ type jsonPath struct {
 	base      jp.Expr // the path without a trailing ".length", or nil
 	hasFilter bool
 	// splitX and splitBase: x and base are evaluated by getFiltered (see
-	// splitFilters).
-	splitX, splitBase bool
+	// splitFilters); directX and directBase: by getDirect.
+	splitX, splitBase   bool
+	directX, directBase bool
 }
 
 // newJSONPath makes the operand for text, parsed as x.
@@ -341,6 +342,8 @@ func newJSONPath(text string, x, base jp.Expr) *jsonPath {
 		p.splitX = splitFilters(x)
 		p.splitBase = base != nil && splitFilters(base)
 	}
+	p.directX = isDirect(x)
+	p.directBase = base != nil && isDirect(base)
 	return p
 }
 
@@ -409,9 +412,7 @@ func compilePath(text string, off int, src string) (*jsonPath, *Error) {
 			base = b
 		}
 	}
-	p := newJSONPath(text, x, base)
-	p.hasFilter = strings.Contains(body, "?")
-	return p, nil
+	return newJSONPath(text, x, base), nil
 }
 
 // parseJP parses a JSONPath with ojg, turning a panic of the library into
@@ -436,10 +437,10 @@ func getJP(x jp.Expr, data any) (res []any, ok bool) {
 }
 
 // query returns the node list of x (the path or its base) on the context
-// value; split says x is evaluated by getFiltered. The work
+// value; split and direct say x is evaluated by getFiltered or getDirect. The work
 // is charged to st's meter first (see chargeJP); a library panic is an
 // evaluation error recorded in st, never an empty result that could pass.
-func (p *jsonPath) query(x jp.Expr, split bool, st *evalState) []any {
+func (p *jsonPath) query(x jp.Expr, split, direct bool, st *evalState) []any {
 	cv := st.cv
 	if p.hasFilter && !split {
 		// once per evaluation, however many filters the condition has
@@ -453,9 +454,14 @@ func (p *jsonPath) query(x jp.Expr, split bool, st *evalState) []any {
 	}
 	var res []any
 	var ok bool
-	if p.hasFilter && split {
+	switch {
+	case p.hasFilter && split:
 		res, ok = getFiltered(x, cv)
-	} else {
+	case direct:
+		if res, ok = getDirect(x, cv); !ok {
+			res, ok = getJP(x, cv)
+		}
+	default:
 		res, ok = getJP(x, cv)
 	}
 	if !ok && st.err == "" {
@@ -553,7 +559,7 @@ func (c *Condition) eval(env Env, cv any, m *meter) (Outcome, error) {
 	st := evalState{env: env, cv: cv, meter: m}
 	var passed bool
 	if c.jsonpath && c.root.kind == nPath {
-		passed = len(c.root.path.query(c.root.path.x, c.root.path.splitX, &st)) > 0
+		passed = len(c.root.path.query(c.root.path.x, c.root.path.splitX, c.root.path.directX, &st)) > 0
 	} else {
 		passed = isTrue(c.evalNode(c.root, &st))
 	}
@@ -614,13 +620,13 @@ func (c *Condition) evalNode(n *node, st *evalState) any {
 
 // value returns the single node a JSONPath selects for a comparison.
 func (p *jsonPath) value(st *evalState) any {
-	res := p.query(p.x, p.splitX, st)
+	res := p.query(p.x, p.splitX, p.directX, st)
 	switch len(res) {
 	case 1:
 		return res[0]
 	case 0:
 		if p.base != nil {
-			if b := p.query(p.base, p.splitBase, st); len(b) == 1 {
+			if b := p.query(p.base, p.splitBase, p.directBase, st); len(b) == 1 {
 				if n, ok := lengthOf(b[0]); ok {
 					return n
 				}

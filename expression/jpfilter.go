@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 
@@ -157,4 +158,51 @@ func sameNode(a, b any) bool {
 	}
 	defer func() { _ = recover() }() // an uncomparable scalar type
 	return a == b
+}
+
+// isDirect reports whether every fragment of x selects at most one node
+// ($, @, a member name, an index), so that getDirect evaluates it.
+func isDirect(x jp.Expr) bool {
+	_, ok := directCost(x)
+	return ok
+}
+
+// getDirect evaluates a path isDirect accepts on decoded JSON without
+// ojg, whose Get allocates a 1 KB stack for every query, however simple;
+// ok is false at a value other than decoded JSON (a typed map or slice,
+// say), which ojg reads by reflection.
+func getDirect(x jp.Expr, data any) (res []any, ok bool) {
+	v := data
+	for _, f := range x {
+		switch t := f.(type) {
+		case jp.Child:
+			switch c := v.(type) {
+			case map[string]any:
+				if v, ok = c[string(t)]; !ok {
+					return nil, true
+				}
+			case []any, nil, bool, string, json.Number, float64, int64, int:
+				return nil, true
+			default:
+				return nil, false
+			}
+		case jp.Nth:
+			switch c := v.(type) {
+			case []any:
+				i := int(t)
+				if i < 0 {
+					i += len(c)
+				}
+				if i < 0 || i >= len(c) {
+					return nil, true
+				}
+				v = c[i]
+			case map[string]any, nil, bool, string, json.Number, float64, int64, int:
+				return nil, true
+			default:
+				return nil, false
+			}
+		}
+	}
+	return []any{v}, true
 }

@@ -2,9 +2,12 @@ package expression
 
 import (
 	"encoding/json"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ohler55/ojg/jp"
 )
 
 // The filter-by-filter evaluation selects the same nodes as ojg on the
@@ -79,8 +82,31 @@ func TestJSONPathFilterKeepsExactNumbers(t *testing.T) {
 	var data any
 	_ = dec.Decode(&data)
 	st := evalState{cv: data}
-	res := c.root.path.query(c.root.path.x, c.root.path.splitX, &st)
+	res := c.root.path.query(c.root.path.x, c.root.path.splitX, c.root.path.directX, &st)
 	if len(res) != 1 || res[0].(map[string]any)["n"] != json.Number("12345678901234567891") {
 		t.Fatalf("got %#v", res)
+	}
+}
+
+// getDirect selects what ojg selects for paths of names and indexes.
+func TestGetDirectMatchesOjg(t *testing.T) {
+	dec := json.NewDecoder(strings.NewReader(`{"a":{"b":[1,{"c":null},"x"],"n":2.50},"e":[],"s":"str","z":null}`))
+	dec.UseNumber()
+	var data any
+	_ = dec.Decode(&data)
+	for _, p := range []string{`$`, `$.a`, `$.a.b`, `$.a.b[0]`, `$.a.b[1].c`, `$.a.b[-1]`, `$.a.b[-4]`, `$.a.b[3]`,
+		`$.a.n`, `$.a.x`, `$.e[0]`, `$.s.x`, `$.s[0]`, `$.z`, `$.z.y`, `$['a']['b'][1]`, `$.a[0]`, `$.a.b.c`, `@.a`} {
+		x, err := parseJP(p)
+		if err != nil || !isDirect(x) {
+			t.Fatalf("%s: %v direct=%v", p, err, isDirect(x))
+		}
+		got, ok := getDirect(x, data)
+		want, _ := getJP(x, data)
+		if !ok || !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%s: got %#v (%v), want %#v", p, got, ok, want)
+		}
+	}
+	if _, ok := getDirect(jp.C("a"), map[string]string{"a": "b"}); ok {
+		t.Error("a typed map is left to ojg")
 	}
 }

@@ -45,6 +45,7 @@ type masker struct {
 	headers map[string]bool     // canonical header names masked whole
 	params  map[string]bool     // query, form and cookie names masked whole
 	st      atomic.Pointer[maskState]
+	cache   *maskCache // the Runner's; nil: nothing cached
 }
 
 // maskState is one immutable snapshot of what a masker knows.
@@ -92,7 +93,7 @@ func (m *masker) learn(s string) bool {
 	if m.secrets == nil {
 		m.secrets = map[string][]string{}
 	}
-	m.secrets[s] = secretForms(s)
+	m.secrets[s] = m.cache.secretForms(s)
 	return true
 }
 
@@ -251,7 +252,7 @@ func (m *masker) rebuild() {
 		for _, i := range idx {
 			sorted = append(sorted, pairs[i], pairs[i+1])
 		}
-		st.r = strings.NewReplacer(sorted...)
+		st.r = m.cache.replacer(sorted)
 	}
 	m.st.Store(st)
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -70,7 +69,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		start:     r.cfg.now(),
 		wfInputs:  map[string]map[string]any{},
 		wfOutputs: map[string]map[string]any{},
-		masker:    newMasker(),
+		masker:    &masker{cache: r.cfg.masks},
 		stepsHint: len(w.steps),
 	}
 	for _, u := range r.cfg.servers {
@@ -902,12 +901,19 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 			Header: ru.masker.header(req.HTTP.Header), Body: ru.masker.body(req.Body),
 		})
 	}
-	rctx, cancel := context.WithTimeout(ctx, cfg.limits.RequestTimeout)
-	defer cancel()
+	rctx := ctx
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > cfg.limits.RequestTimeout {
+		// The request limit can fire before the run's own deadline.
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(ctx, cfg.limits.RequestTimeout)
+		defer cancel()
+	}
 	start := time.Now()
 	hr := req.HTTP.WithContext(withPlacements(rctx, req.Credentials))
 	if req.Body != nil {
-		hr.Body = io.NopCloser(bytes.NewReader(req.Body))
+		br := &bodyReader{}
+		br.Reset(req.Body)
+		hr.Body = br
 	}
 	resp, err := cfg.client.Do(hr)
 	if err != nil {
@@ -936,6 +942,13 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 	}
 	return r, nil
 }
+
+// bodyReader is a request body: one allocation where
+// io.NopCloser(bytes.NewReader(b)) makes two.
+type bodyReader struct{ bytes.Reader }
+
+// Close does nothing.
+func (*bodyReader) Close() error { return nil }
 
 // stopError says whether err, from work done under rctx (ctx bounded by
 // RequestTimeout), must end the run rather than fail the step: it is the

@@ -63,11 +63,12 @@ func getFiltered(x jp.Expr, data any) (res []any, ok bool) {
 		}
 		var next []any
 		var chunk []any
+		fs := newFilterScratch(jf)
 		for _, n := range set {
 			switch t := n.(type) {
 			case []any:
 				for k := 0; k < len(t); k += filterChunk {
-					next, chunk = filterMembers(jf, t[k:min(k+filterChunk, len(t))], next, chunk)
+					next, chunk = fs.filterMembers(jf, t[k:min(k+filterChunk, len(t))], next, chunk)
 				}
 			case map[string]any:
 				members := make([]any, 0, len(t))
@@ -75,7 +76,7 @@ func getFiltered(x jp.Expr, data any) (res []any, ok bool) {
 					members = append(members, c)
 				}
 				for k := 0; k < len(members); k += filterChunk {
-					next, chunk = filterMembers(jf, members[k:min(k+filterChunk, len(members))], next, chunk)
+					next, chunk = fs.filterMembers(jf, members[k:min(k+filterChunk, len(members))], next, chunk)
 				}
 			}
 		}
@@ -106,17 +107,72 @@ func getEach(x jp.Expr, set []any) []any {
 // filterChunk is how many candidates are converted and tested at once.
 const filterChunk = 64
 
+// filterScratch is what testing one filter reuses from chunk to chunk.
+// keys, when not nil, are the only members of an object candidate the
+// filter's script reads (every path of the script is "@.name..."): such a
+// candidate is tested as a projection holding just those members,
+// converted, in a map reused for the next chunk, instead of as a converted
+// copy of the whole member.
+type filterScratch struct {
+	keys  []string
+	projs []map[string]any
+}
+
+func newFilterScratch(f *jp.Filter) *filterScratch {
+	fs := &filterScratch{}
+	exprs := filterExprs(f)
+	if len(exprs) == 0 || strings.Count(f.String(), "@") != len(exprs) {
+		// A path the inspection did not see (in a function, say): no
+		// projection.
+		return fs
+	}
+	for _, e := range exprs {
+		if len(e) < 2 {
+			return fs
+		}
+		if _, ok := e[0].(jp.At); !ok {
+			return fs
+		}
+		c, ok := e[1].(jp.Child)
+		if !ok {
+			return fs
+		}
+		fs.keys = append(fs.keys, string(c))
+	}
+	return fs
+}
+
+// convert is the candidate c as the filter is tested on; i is its place
+// in the chunk.
+func (fs *filterScratch) convert(c any, i int) any {
+	m, ok := c.(map[string]any)
+	if !ok || fs.keys == nil {
+		return normalizeNumbers(c)
+	}
+	for len(fs.projs) <= i {
+		fs.projs = append(fs.projs, make(map[string]any, len(fs.keys)))
+	}
+	p := fs.projs[i]
+	clear(p)
+	for _, k := range fs.keys {
+		if v, ok := m[k]; ok {
+			p[k] = normalizeNumbers(v)
+		}
+	}
+	return p
+}
+
 // filterMembers appends to out the members that pass filter f, tested
-// converted (normalizeNumbers) and appended as they are. ojg's script
+// converted (fs.convert) and appended as they are. ojg's script
 // tests a list of candidates in one call and returns those that pass,
 // converted; each is matched back to its member by identity, walking the
 // list in the order ojg returns them (last first). Should that order not
 // hold, each candidate is tested alone. chunk is scratch space, returned
 // for reuse.
-func filterMembers(f *jp.Filter, members, out, chunk []any) ([]any, []any) {
+func (fs *filterScratch) filterMembers(f *jp.Filter, members, out, chunk []any) ([]any, []any) {
 	chunk = chunk[:0]
-	for _, c := range members {
-		chunk = append(chunk, normalizeNumbers(c))
+	for i, c := range members {
+		chunk = append(chunk, fs.convert(c, i))
 	}
 	passed, _ := f.Eval([]any{}, chunk).([]any)
 	j := len(chunk) - 1

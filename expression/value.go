@@ -75,8 +75,11 @@ func parseNumber(s string) (number, bool) {
 	if !isNumberText(s) {
 		return number{}, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return number{i: i, isInt: true}, true
+	if strings.IndexAny(s, ".eE") < 0 {
+		// (ParseInt's error for a fraction would allocate.)
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return number{i: i, isInt: true}, true
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !math.IsInf(f, 0) {

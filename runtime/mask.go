@@ -344,15 +344,27 @@ func (st *maskState) isSecret(s string) bool {
 	if s == "" || len(st.exact) == 0 {
 		return false
 	}
-	if st.exact[s] || st.exact[strings.TrimSpace(s)] {
+	if st.exact[s] {
 		return true
 	}
-	if strings.IndexByte(s, '%') >= 0 {
+	if t := strings.TrimSpace(s); len(t) != len(s) && st.exact[t] {
+		return true
+	}
+	pct, plus := false, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%':
+			pct = true
+		case '+':
+			plus = true
+		}
+	}
+	if pct {
 		if u, err := url.PathUnescape(s); err == nil && st.exact[u] {
 			return true
 		}
 	}
-	if strings.ContainsAny(s, "%+") {
+	if pct || plus {
 		if u, err := url.QueryUnescape(s); err == nil && st.exact[u] {
 			return true
 		}
@@ -656,8 +668,10 @@ func (st *maskState) value(v any, depth int) (any, bool) {
 		if st.isSecret(t) {
 			return Mask, true
 		}
-		r := st.text(t)
-		return r, r != t
+		if r := st.text(t); r != t {
+			return r, true
+		}
+		return v, false // (v, not t: boxing t again would allocate)
 	case []byte:
 		r := st.body(t)
 		return r, !bytes.Equal(r, t)

@@ -105,17 +105,21 @@ func (m *masker) addRequest(req *openapi.Request) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	changed := false
+	// delta names what this request taught, so that the snapshot it leads
+	// to can be shared with the next run that learns the same from the
+	// same snapshot (maskCache.next).
+	var delta strings.Builder
 	for _, s := range req.Secrets {
 		if m.learn(s) {
-			changed = true
+			delta.WriteString("s" + s + "\x00")
 		}
 	}
 	for _, p := range req.Credentials {
 		set := &m.params
 		name := p.Name
+		kind := "p"
 		if p.In == "header" {
-			set, name = &m.headers, http.CanonicalHeaderKey(p.Name)
+			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), "h"
 		}
 		if name == "" || (*set)[name] {
 			continue
@@ -124,11 +128,18 @@ func (m *masker) addRequest(req *openapi.Request) {
 			*set = map[string]bool{}
 		}
 		(*set)[name] = true
-		changed = true
+		delta.WriteString(kind + name + "\x00")
 	}
-	if changed {
-		m.rebuild()
+	if delta.Len() == 0 {
+		return
 	}
+	from := m.st.Load()
+	if to := m.cache.next(from, delta.String()); to != nil {
+		m.st.Store(to)
+		return
+	}
+	m.rebuild()
+	m.cache.storeNext(from, delta.String(), m.st.Load())
 }
 
 // addParams learns query, form and cookie parameter names whose values

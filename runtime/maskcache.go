@@ -12,10 +12,23 @@ import (
 // dozen encodings and a 2 KB replacer table on them. The cache holds at
 // most maskCacheMax entries of each kind and starts again when full, so
 // runs with ever new secrets (inputs) cost what they did before.
+//
+// It also keeps the snapshot a request's credentials lead to from a given
+// snapshot (next): a snapshot is immutable and is only ever reached from
+// the sets of secrets and names it was built from, so a masker at from
+// that learns delta has the sets to is built from.
 type maskCache struct {
 	mu    sync.Mutex
 	forms map[string][]string
 	repl  map[string]*strings.Replacer
+	trans map[transition]*maskState
+}
+
+// transition is a snapshot (nil: the empty one) and what a request
+// taught (masker.addRequest).
+type transition struct {
+	from  *maskState
+	delta string
 }
 
 const maskCacheMax = 64
@@ -61,4 +74,28 @@ func (c *maskCache) replacer(pairs []string) *strings.Replacer {
 	c.repl[key] = r
 	c.mu.Unlock()
 	return r
+}
+
+// next is the snapshot a masker at from reaches by learning delta, or nil
+// when not known.
+func (c *maskCache) next(from *maskState, delta string) *maskState {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.trans[transition{from, delta}]
+}
+
+// storeNext records that from and delta lead to to.
+func (c *maskCache) storeNext(from *maskState, delta string, to *maskState) {
+	if c == nil || to == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.trans == nil || len(c.trans) >= maskCacheMax {
+		c.trans = map[transition]*maskState{}
+	}
+	c.trans[transition{from, delta}] = to
 }

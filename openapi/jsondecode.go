@@ -54,8 +54,8 @@ func decodeJSONStd(data []byte) (any, error) {
 // It is kept because it pays for itself: against encoding/json (Decoder,
 // UseNumber, into any) on API list bodies, interleaved in the same runs
 // (BenchmarkDecodeJSON, 8 rounds, medians of the per-round ratios), it is
-// 1.7× faster at 1 KB, 1.5× at 100 KB and 1.6× at 10 MB, and allocates
-// 29%, 36% and 43% fewer bytes (docs/performance.md, section hotpath).
+// 1.9× faster at 1 KB and 1.8× at 100 KB and 10 MB, and allocates 29%,
+// 36% and 43% fewer bytes (docs/performance.md, section hotpath).
 type jdec struct {
 	data []byte
 	i    int

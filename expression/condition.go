@@ -329,6 +329,22 @@ type jsonPath struct {
 	x         jp.Expr
 	base      jp.Expr // the path without a trailing ".length", or nil
 	hasFilter bool
+	// splitX and splitBase: x and base are evaluated by getFiltered (see
+	// splitFilters); directX and directBase: by getDirect.
+	splitX, splitBase   bool
+	directX, directBase bool
+}
+
+// newJSONPath makes the operand for text, parsed as x.
+func newJSONPath(text string, x, base jp.Expr) *jsonPath {
+	p := &jsonPath{text: text, x: x, base: base, hasFilter: strings.Contains(text, "?")}
+	if p.hasFilter {
+		p.splitX = splitFilters(x)
+		p.splitBase = base != nil && splitFilters(base)
+	}
+	p.directX = isDirect(x)
+	p.directBase = base != nil && isDirect(base)
+	return p
 }
 
 // parsePath reads a JSONPath token: from '$' up to whitespace or an
@@ -382,7 +398,6 @@ func scanPathEnd(src string, start int) (int, *Error) {
 }
 
 func compilePath(text string, off int, src string) (*jsonPath, *Error) {
-	jpath := &jsonPath{text: text}
 	body := text
 	if strings.HasSuffix(body, ".length()") {
 		body = strings.TrimSuffix(body, "()")
@@ -391,14 +406,13 @@ func compilePath(text string, off int, src string) (*jsonPath, *Error) {
 	if perr != nil {
 		return nil, &Error{Input: src, Offset: off, Msg: "invalid JSONPath " + quote(text) + ": " + perr.Error()}
 	}
-	jpath.x = x
+	var base jp.Expr
 	if strings.HasSuffix(body, ".length") {
 		if b, perr := parseJP(strings.TrimSuffix(body, ".length")); perr == nil {
-			jpath.base = b
+			base = b
 		}
 	}
-	jpath.hasFilter = strings.Contains(body, "?")
-	return jpath, nil
+	return newJSONPath(text, x, base), nil
 }
 
 // parseJP parses a JSONPath with ojg, turning a panic of the library into
@@ -422,12 +436,13 @@ func getJP(x jp.Expr, data any) (res []any, ok bool) {
 	return x.Get(data), true
 }
 
-// query returns the node list of the path on the context value. The work
+// query returns the node list of x (the path or its base) on the context
+// value; split and direct say x is evaluated by getFiltered or getDirect. The work
 // is charged to st's meter first (see chargeJP); a library panic is an
 // evaluation error recorded in st, never an empty result that could pass.
-func (p *jsonPath) query(x jp.Expr, st *evalState) []any {
+func (p *jsonPath) query(x jp.Expr, split, direct bool, st *evalState) []any {
 	cv := st.cv
-	if p.hasFilter {
+	if p.hasFilter && !split {
 		// once per evaluation, however many filters the condition has
 		if !st.normDone {
 			st.norm, st.normDone = normalizeNumbers(cv), true
@@ -437,7 +452,18 @@ func (p *jsonPath) query(x jp.Expr, st *evalState) []any {
 	if st.meter != nil {
 		st.meter.chargeJP(x, cv, cv)
 	}
-	res, ok := getJP(x, cv)
+	var res []any
+	var ok bool
+	switch {
+	case p.hasFilter && split:
+		res, ok = getFiltered(x, cv)
+	case direct:
+		if res, ok = getDirect(x, cv); !ok {
+			res, ok = getJP(x, cv)
+		}
+	default:
+		res, ok = getJP(x, cv)
+	}
 	if !ok && st.err == "" {
 		st.err = "JSONPath " + quote(p.text) + " evaluation failed"
 	}
@@ -533,7 +559,7 @@ func (c *Condition) eval(env Env, cv any, m *meter) (Outcome, error) {
 	st := evalState{env: env, cv: cv, meter: m}
 	var passed bool
 	if c.jsonpath && c.root.kind == nPath {
-		passed = len(c.root.path.query(c.root.path.x, &st)) > 0
+		passed = len(c.root.path.query(c.root.path.x, c.root.path.splitX, c.root.path.directX, &st)) > 0
 	} else {
 		passed = isTrue(c.evalNode(c.root, &st))
 	}
@@ -594,13 +620,13 @@ func (c *Condition) evalNode(n *node, st *evalState) any {
 
 // value returns the single node a JSONPath selects for a comparison.
 func (p *jsonPath) value(st *evalState) any {
-	res := p.query(p.x, st)
+	res := p.query(p.x, p.splitX, p.directX, st)
 	switch len(res) {
 	case 1:
 		return res[0]
 	case 0:
 		if p.base != nil {
-			if b := p.query(p.base, st); len(b) == 1 {
+			if b := p.query(p.base, p.splitBase, p.directBase, st); len(b) == 1 {
 				if n, ok := lengthOf(b[0]); ok {
 					return n
 				}

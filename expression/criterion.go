@@ -208,7 +208,7 @@ func compileRegex(pat string) (*regexp.Regexp, error) {
 func compileJSONPath(cond string) (*Condition, error) {
 	trimmed := strings.TrimSpace(cond)
 	if x, err := parseJP(trimmed); err == nil && strings.HasPrefix(trimmed, "$") {
-		p := &jsonPath{text: trimmed, x: x, hasFilter: strings.Contains(trimmed, "?")}
+		p := newJSONPath(trimmed, x, nil)
 		lead := strings.Index(cond, trimmed)
 		return &Condition{src: cond, jsonpath: true, root: &node{kind: nPath, pos: lead, end: lead + len(trimmed), path: p}}, nil
 	}

@@ -147,8 +147,9 @@
 // error. RE2 has no look-around and no back-references.
 //
 // jsonpath: evaluated with github.com/ohler55/ojg/jp on the context value
-// (a string or []byte context is parsed as JSON first; json.Number values
-// are converted before filters run). A condition that is an RFC 9535 query
+// (a string or []byte context is parsed as JSON first; a filter tests
+// each candidate with its json.Number values converted, and selects the
+// candidate as decoded, exact numbers kept). A condition that is an RFC 9535 query
 // passes iff its node list is non-empty. Otherwise it is read as a simple
 // condition in which "$", "$." and "$[" start JSONPath operands and "$"
 // followed by a letter starts a runtime expression: "$.success == true",

@@ -75,8 +75,11 @@ func parseNumber(s string) (number, bool) {
 	if !isNumberText(s) {
 		return number{}, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return number{i: i, isInt: true}, true
+	if strings.IndexAny(s, ".eE") < 0 {
+		// (ParseInt's error for a fraction would allocate.)
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return number{i: i, isInt: true}, true
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !math.IsInf(f, 0) {
@@ -401,6 +404,14 @@ func Stringify(v any) string {
 // reflection: nil, bool, string, []byte (as a string), the numeric types,
 // json.Number, []any, []string, map[string]any, map[string]string and
 // http.Header. Other types are encoded as JSON strings of their Go value.
+//
+// It is kept because it pays for itself: against encoding/json (Encoder,
+// no HTML escaping) in the same run, BenchmarkAppendJSON measured it 2.1×
+// faster on a small output object (5 allocations instead of 11), 1.8× and
+// 2.1× on decoded 10 KB and 100 KB bodies (117 and 1034 allocations instead of
+// 1109 and 11075); its form is also the template form of decisions E1,
+// which encoding/json does not write for []byte, U+2028 and U+2029
+// (docs/performance.md, section hotpath).
 func AppendJSON(buf []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:

@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/openapi"
@@ -126,6 +128,15 @@ func BenchmarkReferenceByHandInMemory(b *testing.B) {
 }
 
 func benchByHand(b *testing.B, c *http.Client, base string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		byHandOnce(b, c, base)
+	}
+}
+
+// byHandOnce makes the four requests of the reference workflow once.
+func byHandOnce(b *testing.B, c *http.Client, base string) {
 	call := func(method, url string, body any) map[string]any {
 		var rd io.Reader
 		if body != nil {
@@ -150,17 +161,79 @@ func benchByHand(b *testing.B, c *http.Client, base string) {
 		}
 		return out
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		src := call(http.MethodPost, base+"/sources", map[string]any{"name": benchInputs["sourceName"], "type": "WEBHOOK"})
-		integ := call(http.MethodPost, base+"/integrations", map[string]any{"label": benchInputs["integrationLabel"], "provider": benchInputs["provider"]})
-		att := call(http.MethodPut, base+"/integrations/"+integ["id"].(string)+"/attach/"+src["id"].(string), nil)
-		if att["success"] != true {
-			b.Fatal("not attached")
-		}
-		got := call(http.MethodGet, base+"/sources/"+src["id"].(string), nil)
-		_ = map[string]any{"sourceId": got["id"], "integrationId": integ["id"], "attached": att["success"]}
+	src := call(http.MethodPost, base+"/sources", map[string]any{"name": benchInputs["sourceName"], "type": "WEBHOOK"})
+	integ := call(http.MethodPost, base+"/integrations", map[string]any{"label": benchInputs["integrationLabel"], "provider": benchInputs["provider"]})
+	att := call(http.MethodPut, base+"/integrations/"+integ["id"].(string)+"/attach/"+src["id"].(string), nil)
+	if att["success"] != true {
+		b.Fatal("not attached")
+	}
+	got := call(http.MethodGet, base+"/sources/"+src["id"].(string), nil)
+	_ = map[string]any{"sourceId": got["id"], "integrationId": integ["id"], "attached": att["success"]}
+}
+
+// BenchmarkReferenceRatio measures the reference workflow against the
+// same requests by hand, in memory and over loopback, alternating batches
+// of each within one benchmark so that a noisy machine slows both alike.
+// It reports weft/by-hand, the ratio of the total wall times of the
+// batches, and weft/by-hand-cpu, that of the process CPU time they used.
+// Each batch starts after a GC, so that neither pays for the other's
+// garbage.
+func BenchmarkReferenceRatio(b *testing.B) {
+	doc, err := arazzo.Load(context.Background(), referenceWorkflow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(minimalHookdeck())
+	defer srv.Close()
+	for _, tr := range []struct {
+		name string
+		c    *http.Client
+		base string
+	}{
+		{"InMemory", &http.Client{Transport: memTransport{minimalHookdeck()}}, "http://hookdeck.invalid/2025-07-01"},
+		{"Loopback", srv.Client(), srv.URL + "/2025-07-01"},
+	} {
+		b.Run(tr.name, func(b *testing.B) {
+			r, err := runtime.New(doc,
+				runtime.WithHTTPClient(tr.c),
+				runtime.WithServer("sourcesApi", tr.base),
+				runtime.WithServer("integrationsApi", tr.base),
+				runtime.WithCredentials(staticCreds{"sourcesApi/bearerAuth": {Token: "k"}, "integrationsApi/bearerAuth": {Token: "k"}}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			const batch = 50
+			var weft, hand, weftCPU, handCPU time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				goruntime.GC()
+				t0, c0 := time.Now(), processCPU()
+				for j := 0; j < batch; j++ {
+					res, err := r.Run(ctx, "attach-integration-to-source", benchInputs)
+					if err != nil || !res.Succeeded() {
+						b.Fatalf("run: %v %+v", err, res)
+					}
+				}
+				weft += time.Since(t0)
+				weftCPU += processCPU() - c0
+				goruntime.GC()
+				t0, c0 = time.Now(), processCPU()
+				for j := 0; j < batch; j++ {
+					byHandOnce(b, tr.c, tr.base)
+				}
+				hand += time.Since(t0)
+				handCPU += processCPU() - c0
+			}
+			b.ReportMetric(float64(weft)/float64(hand), "weft/by-hand")
+			if handCPU > 0 {
+				// CPU time (the process's, the server's goroutines included
+				// for both) suffers less than wall time from other work on
+				// the machine.
+				b.ReportMetric(float64(weftCPU)/float64(handCPU), "weft/by-hand-cpu")
+			}
+			b.ReportMetric(float64(weft.Nanoseconds())/float64(b.N*batch), "weft-ns/run")
+		})
 	}
 }
 

@@ -45,6 +45,7 @@ type masker struct {
 	headers map[string]bool     // canonical header names masked whole
 	params  map[string]bool     // query, form and cookie names masked whole
 	st      atomic.Pointer[maskState]
+	cache   *maskCache // the Runner's; nil: nothing cached
 }
 
 // maskState is one immutable snapshot of what a masker knows.
@@ -92,7 +93,7 @@ func (m *masker) learn(s string) bool {
 	if m.secrets == nil {
 		m.secrets = map[string][]string{}
 	}
-	m.secrets[s] = secretForms(s)
+	m.secrets[s] = m.cache.secretForms(s)
 	return true
 }
 
@@ -104,17 +105,21 @@ func (m *masker) addRequest(req *openapi.Request) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	changed := false
+	// delta names what this request taught, so that the snapshot it leads
+	// to can be shared with the next run that learns the same from the
+	// same snapshot (maskCache.next).
+	var delta strings.Builder
 	for _, s := range req.Secrets {
 		if m.learn(s) {
-			changed = true
+			delta.WriteString("s" + s + "\x00")
 		}
 	}
 	for _, p := range req.Credentials {
 		set := &m.params
 		name := p.Name
+		kind := "p"
 		if p.In == "header" {
-			set, name = &m.headers, http.CanonicalHeaderKey(p.Name)
+			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), "h"
 		}
 		if name == "" || (*set)[name] {
 			continue
@@ -123,11 +128,18 @@ func (m *masker) addRequest(req *openapi.Request) {
 			*set = map[string]bool{}
 		}
 		(*set)[name] = true
-		changed = true
+		delta.WriteString(kind + name + "\x00")
 	}
-	if changed {
-		m.rebuild()
+	if delta.Len() == 0 {
+		return
 	}
+	from := m.st.Load()
+	if to := m.cache.next(from, delta.String()); to != nil {
+		m.st.Store(to)
+		return
+	}
+	m.rebuild()
+	m.cache.storeNext(from, delta.String(), m.st.Load())
 }
 
 // addParams learns query, form and cookie parameter names whose values
@@ -251,7 +263,7 @@ func (m *masker) rebuild() {
 		for _, i := range idx {
 			sorted = append(sorted, pairs[i], pairs[i+1])
 		}
-		st.r = strings.NewReplacer(sorted...)
+		st.r = m.cache.replacer(sorted)
 	}
 	m.st.Store(st)
 }
@@ -343,15 +355,27 @@ func (st *maskState) isSecret(s string) bool {
 	if s == "" || len(st.exact) == 0 {
 		return false
 	}
-	if st.exact[s] || st.exact[strings.TrimSpace(s)] {
+	if st.exact[s] {
 		return true
 	}
-	if strings.IndexByte(s, '%') >= 0 {
+	if t := strings.TrimSpace(s); len(t) != len(s) && st.exact[t] {
+		return true
+	}
+	pct, plus := false, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%':
+			pct = true
+		case '+':
+			plus = true
+		}
+	}
+	if pct {
 		if u, err := url.PathUnescape(s); err == nil && st.exact[u] {
 			return true
 		}
 	}
-	if strings.ContainsAny(s, "%+") {
+	if pct || plus {
 		if u, err := url.QueryUnescape(s); err == nil && st.exact[u] {
 			return true
 		}
@@ -655,8 +679,10 @@ func (st *maskState) value(v any, depth int) (any, bool) {
 		if st.isSecret(t) {
 			return Mask, true
 		}
-		r := st.text(t)
-		return r, r != t
+		if r := st.text(t); r != t {
+			return r, true
+		}
+		return v, false // (v, not t: boxing t again would allocate)
 	case []byte:
 		r := st.body(t)
 		return r, !bytes.Equal(r, t)

@@ -29,6 +29,7 @@ type config struct {
 	now           func() time.Time
 	statusSuccess func(code int) bool
 	origins       *originGuard
+	masks         *maskCache // shared by the Runner's runs
 }
 
 // Default limits (decisions F8).
@@ -54,6 +55,7 @@ func defaultConfig() config {
 		sleep:      sleepContext,
 		depInputs:  map[string]map[string]any{},
 		now:        time.Now,
+		masks:      &maskCache{},
 		statusSuccess: func(code int) bool {
 			return code >= 200 && code < 300
 		},

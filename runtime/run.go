@@ -70,7 +70,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		start:     r.cfg.now(),
 		wfInputs:  map[string]map[string]any{},
 		wfOutputs: map[string]map[string]any{},
-		masker:    newMasker(),
+		masker:    &masker{cache: r.cfg.masks},
 		stepsHint: len(w.steps),
 	}
 	for _, u := range r.cfg.servers {
@@ -135,7 +135,8 @@ type run struct {
 	wfOutputs  map[string]map[string]any
 	deps       map[*workflow]*wfResult
 	masker     *masker
-	stepsHint  int // capacity for the trace: the entry workflow's step count
+	stepsHint  int          // capacity for the trace: the entry workflow's step count
+	limit      requestLimit // the request limit, for one request at a time
 }
 
 // wfResult is the outcome of one workflow execution.
@@ -762,7 +763,11 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			ServerVariables: cfg.serverVars[st.source],
 			Auth:            ru.r.auth,
 		}
-		req, err, stop := ru.build(ctx, info, st, ops, b, opts)
+		rctx, rcancel := ru.requestContext(ctx)
+		if rcancel != nil {
+			defer rcancel(nil)
+		}
+		req, err, stop := ru.build(ctx, rctx, info, st, ops, b, opts)
 		if err != nil {
 			rec.Error = fmt.Sprintf("building request: %v", err)
 			rec.Missing = missing
@@ -772,12 +777,12 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		ex.req = req
 		rec.Method = req.HTTP.Method
 		rec.URL = req.HTTP.URL.String()
-		resp, err := ru.send(ctx, info, req)
+		resp, err := ru.send(ctx, rctx, rcancel, info, req)
 		if err == nil && resp.StatusCode == http.StatusUnauthorized && st.oauth2 && len(req.Secrets) > 0 && ru.r.auth != nil {
 			// The request carried credentials: refresh a cached OAuth2
 			// token once (H3) and resend once.
 			ru.r.auth.Invalidate(st.source)
-			again, berr, stop := ru.build(ctx, info, st, ops, b, opts)
+			again, berr, stop := ru.build(ctx, rctx, info, st, ops, b, opts)
 			if stop != nil {
 				rec.Error = berr.Error()
 				return rec, ex, false, stop
@@ -785,7 +790,7 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			if berr == nil {
 				ru.masker.addRequest(again)
 				ex.req, req = again, again
-				resp, err = ru.send(ctx, info, req)
+				resp, err = ru.send(ctx, rctx, rcancel, info, req)
 			}
 		}
 		if err != nil {
@@ -884,9 +889,10 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// send performs the HTTP exchange with the request timeout, telling the
-// observer, and refreshes an OAuth2 token once on a 401.
-func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*openapi.Response, error) {
+// send performs the HTTP exchange of req, built with rctx (from
+// requestContext; rcancel cancels it, nil when no limit applies), within
+// the request limit, telling the observer.
+func (ru *run) send(ctx, rctx context.Context, rcancel context.CancelCauseFunc, info StepInfo, req *openapi.Request) (*openapi.Response, error) {
 	cfg := &ru.r.cfg
 	o := cfg.observer
 	if o != nil && o.RequestSent != nil {
@@ -895,11 +901,19 @@ func (ru *run) send(ctx context.Context, info StepInfo, req *openapi.Request) (*
 			Header: ru.masker.header(req.HTTP.Header), Body: ru.masker.body(req.Body),
 		})
 	}
-	rctx, cancel := context.WithTimeout(ctx, cfg.limits.RequestTimeout)
-	defer cancel()
 	start := time.Now()
-	hr := req.HTTP.WithContext(withPlacements(rctx, req.Credentials))
+	if rcancel != nil {
+		ru.limit.arm(rcancel, cfg.limits.RequestTimeout)
+		defer ru.limit.disarm()
+	}
+	hr := req.HTTP
+	if pctx := withPlacements(rctx, req.Credentials); pctx != hr.Context() {
+		hr = hr.WithContext(pctx)
+	}
 	if req.Body != nil {
+		// A *bytes.Reader in io.NopCloser, which net/http recognizes as in
+		// memory: it writes headers and body in one syscall (for another
+		// reader it flushes the headers first: two writes per request).
 		hr.Body = io.NopCloser(bytes.NewReader(req.Body))
 	}
 	resp, err := cfg.client.Do(hr)
@@ -940,7 +954,7 @@ func (ru *run) stopError(ctx, rctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
-	if errors.Is(rctx.Err(), context.DeadlineExceeded) {
+	if errors.Is(context.Cause(rctx), context.DeadlineExceeded) {
 		return &LimitError{Limit: "RequestTimeout", Value: limits.RequestTimeout}
 	}
 	var tl *openapi.TooLargeError
@@ -954,9 +968,9 @@ func (ru *run) stopError(ctx, rctx context.Context, err error) error {
 // the way: that request gets the same request limit, and its limits and
 // cancellation end the run (stop non-nil) instead of failing the step. The
 // observer hears of it as a KindToken exchange of info's step.
-func (ru *run) build(ctx context.Context, info StepInfo, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
+func (ru *run) build(ctx, rctx context.Context, info StepInfo, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
 	if !st.oauth2 || opts.Auth == nil {
-		req, err = st.op.BuildRequest(ctx, params, b, opts)
+		req, err = st.op.BuildRequest(rctx, params, b, opts)
 		if err != nil {
 			stop = ru.stopError(ctx, ctx, err)
 		}
@@ -969,8 +983,8 @@ func (ru *run) build(ctx context.Context, info StepInfo, st *step, params []open
 	if err != nil {
 		return req, err, ru.stopError(ctx, bctx, err)
 	}
-	// The request outlives bctx: give it the run's context back.
-	req.HTTP = req.HTTP.WithContext(ctx)
+	// The request outlives bctx: give it the request context.
+	req.HTTP = req.HTTP.WithContext(rctx)
 	return req, nil, nil
 }
 

@@ -1,0 +1,66 @@
+package runtime
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// requestLimit applies Limits.RequestTimeout to the requests of one run,
+// one after another, with a single timer. context.WithTimeout per request
+// cost a timer, a timer context and two closures, and a copy of the
+// request to attach it; instead each step builds its request with a
+// cancelable context (context.WithCancelCause) and the run's timer is
+// armed when the request is sent and stopped when its response is read.
+// When the timer fires it cancels the request in flight with
+// context.DeadlineExceeded as the cause, which is how stopError tells the
+// request limit from the run's own cancellation.
+type requestLimit struct {
+	mu       sync.Mutex
+	timer    *time.Timer
+	cancel   context.CancelCauseFunc // of the request in flight; nil between requests
+	deadline time.Time
+}
+
+// arm starts the limit d for the request that cancel cancels.
+func (l *requestLimit) arm(cancel context.CancelCauseFunc, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cancel = cancel
+	// The deadline is set before the timer: a firing left over from an
+	// earlier request finds it in the future and does nothing.
+	l.deadline = time.Now().Add(d)
+	if l.timer == nil {
+		l.timer = time.AfterFunc(d, l.fire)
+	} else {
+		l.timer.Reset(d)
+	}
+}
+
+// disarm ends the limit of the request in flight.
+func (l *requestLimit) disarm() {
+	l.mu.Lock()
+	l.cancel = nil
+	l.mu.Unlock()
+	l.timer.Stop()
+}
+
+func (l *requestLimit) fire() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cancel != nil && !time.Now().Before(l.deadline) {
+		l.cancel(context.DeadlineExceeded)
+		l.cancel = nil
+	}
+}
+
+// requestContext returns the context a step's requests are built and sent
+// with, and its cancel function (nil when the context is ctx itself: the
+// run's deadline comes before the request limit could fire, so no limit
+// applies).
+func (ru *run) requestContext(ctx context.Context) (context.Context, context.CancelCauseFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= ru.r.cfg.limits.RequestTimeout {
+		return ctx, nil
+	}
+	return context.WithCancelCause(ctx)
+}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -67,6 +68,10 @@ type Description struct {
 	// budget is the document's alias budget: the tree Parse decodes and
 	// every lazy section decoded later draw on it.
 	budget *yamlbudget.Budget
+
+	valMu    sync.Mutex
+	valGroup *kinGroup                // operations registered by WillValidate, not loaded yet
+	groupOf  map[*Operation]*kinGroup // the group an operation was registered in
 
 	extMu   sync.Mutex
 	extDocs map[string]*extDoc // node-tree fallback binding
@@ -142,14 +147,15 @@ type Operation struct {
 	security atomic.Pointer[[]SecurityRequirement] // kin-openapi's, once bound
 	baseOver atomic.Pointer[[2]string]             // last checked base URL override and its result
 
-	bindOnce sync.Once
-	bindDone atomic.Bool // bindOnce has run: bound and bindErr are set
+	bindMu   sync.Mutex  // held while binding
+	bindDone atomic.Bool // bound and bindErr are set (never for a cancelled bind)
 	bound    *binding
 	bindErr  error
 
-	shapeOnce sync.Once // RequestShape's node-tree binding
-	shape     *binding
-	shapeErr  error
+	kinMu   sync.Mutex  // held while loading the kin-openapi route
+	kinDone atomic.Bool // route and kinErr are set
+	route   *routers.Route
+	kinErr  error
 }
 
 // LimitError reports that a description reached one of the document

@@ -260,3 +260,88 @@ paths:
 		t.Errorf("nobody: %+v", b)
 	}
 }
+
+// A bind cut short by its context is not kept: the next bind, with a live
+// context, binds (the request layer and the kin-openapi route alike).
+func TestBindCancelledNotKept(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: a
+      parameters: [{$ref: 'common.yaml#/components/parameters/Q'}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+`
+	common := "components:\n  parameters:\n    Q: {name: q, in: query, schema: {type: string}}\n"
+	ctx, cancel := context.WithCancel(context.Background())
+	read := func(rctx context.Context, u *url.URL) ([]byte, error) {
+		if rctx == ctx {
+			cancel() // cancelled while the bind reads the external document
+			return nil, rctx.Err()
+		}
+		return []byte(common), nil
+	}
+	d, err := Parse(context.Background(), []byte(src), &url.URL{Scheme: "https", Host: "x.example", Path: "/api.yaml"}, ParseOptions{Read: read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := d.OperationByID("a")
+	if _, err := op.Parameters(ctx); err == nil {
+		t.Fatal("bind with a context cancelled mid-way succeeded")
+	}
+	ps, err := op.Parameters(context.Background())
+	if err != nil || len(ps) != 1 || ps[0].Name != "q" {
+		t.Fatalf("bind after a cancelled one: %v %v", ps, err)
+	}
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := op.KinRoute(done); err == nil {
+		t.Fatal("kin-openapi route with a cancelled context succeeded")
+	}
+	if _, err := op.KinRoute(context.Background()); err != nil {
+		t.Fatalf("kin-openapi route after a cancelled one: %v", err)
+	}
+}
+
+// WillValidate: the registered operations share one kin-openapi document;
+// an operation not registered gets its own.
+func TestWillValidateSharesOneLoad(t *testing.T) {
+	d := mustParse(t, `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: a
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}
+  /b:
+    get:
+      operationId: b
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}
+  /c:
+    get:
+      operationId: c
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}
+components:
+  schemas:
+    S: {type: object, required: [id], properties: {id: {type: string}}}
+`, "https://x.example/api.yaml")
+	ctx := context.Background()
+	a, b, c := d.OperationByID("a"), d.OperationByID("b"), d.OperationByID("c")
+	d.WillValidate(a, b)
+	ra, err1 := a.KinRoute(ctx)
+	rb, err2 := b.KinRoute(ctx)
+	rc, err3 := c.KinRoute(ctx)
+	if err1 != nil || err2 != nil || err3 != nil {
+		t.Fatal(err1, err2, err3)
+	}
+	if ra.Spec != rb.Spec || ra.Spec == rc.Spec {
+		t.Errorf("a and b should share one document, c have its own")
+	}
+	bad := &Response{StatusCode: 200, ContentType: "application/json", Raw: []byte(`{"id":1}`), Body: map[string]any{"id": jsonNumber("1")}}
+	for _, op := range []*Operation{a, b, c} {
+		if fs := findingText(op.ValidateResponse(ctx, nil, bad)); !strings.Contains(fs, "at /id") {
+			t.Errorf("%s: findings %q", op, fs)
+		}
+	}
+}

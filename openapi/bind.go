@@ -90,6 +90,9 @@ func (op *Operation) bindNodes(ctx context.Context) (b *binding, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := op.materialize(); err != nil {
+		return nil, fmt.Errorf("openapi: %s: %w", op, err)
+	}
 	return op.doBind(ctx)
 }
 

@@ -358,16 +358,23 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 			return nil, err
 		}
 		var v *yaml.Node
-		eager := eagerKeys[k.Value]
-		if len(path) == 1 {
+		eager := eagerKeys[k.Value] || k.Value == "paths"
+		switch len(path) {
+		case 1:
 			eager = k.Value == "securitySchemes"
+		case 2:
+			eager = false
 		}
 		p.ws()
+		isObject := p.i < len(p.data) && p.data[p.i] == '{'
 		switch {
 		case eager:
 			v, err = p.value()
-		case len(path) == 0 && k.Value == "components" && p.i < len(p.data) && p.data[p.i] == '{':
-			v, err = p.lazyObject(lazy, []string{"components"})
+		case len(path) == 0 && k.Value == "components" && isObject,
+			len(path) == 1 && isObject:
+			// components, then each kind of component: one lazy
+			// section per entry
+			v, err = p.lazyObject(lazy, append(append([]string(nil), path...), k.Value))
 		default:
 			line, ls := p.line, p.ls
 			var s, e int

@@ -43,6 +43,11 @@ func loadKin(ctx context.Context, ops []*Operation) (routes []*routers.Route, er
 			routes, err = nil, fmt.Errorf("kin-openapi failed on a malformed operation (%v)", r)
 		}
 	}()
+	for _, op := range ops {
+		if err := op.materialize(); err != nil {
+			return nil, err
+		}
+	}
 	d := ops[0].Description
 	m := &minimal{ctx: ctx, d: d, out: map[string]any{}, done: map[string]bool{}}
 	if err := m.build(ops); err != nil {

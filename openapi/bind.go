@@ -195,4 +195,3 @@ func (op *Operation) KinRoute(ctx context.Context) (*routers.Route, error) {
 	}
 	return route, nil
 }
-

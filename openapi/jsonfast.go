@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -264,6 +265,49 @@ func (p *jp) str() (string, error) {
 	return "", p.errf("unterminated string")
 }
 
+// skipStr passes over a string at p.i (which is '"'), checking it as str
+// does (escapes, control characters) without building it.
+func (p *jp) skipStr() error {
+	p.i++
+	for p.i < len(p.data) {
+		j := bytes.IndexAny(p.data[p.i:], "\"\\")
+		if j < 0 {
+			break
+		}
+		for _, c := range p.data[p.i : p.i+j] {
+			if c < 0x20 {
+				return p.errf("control character in string")
+			}
+		}
+		p.i += j
+		if p.data[p.i] == '"' {
+			p.i++
+			return nil
+		}
+		// an escape: \" \\ \/ \b \f \n \r \t or \uXXXX
+		if p.i+1 >= len(p.data) {
+			break
+		}
+		switch p.data[p.i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			p.i += 2
+		case 'u':
+			if p.i+6 > len(p.data) {
+				return p.errf("invalid string")
+			}
+			for _, c := range p.data[p.i+2 : p.i+6] {
+				if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+					return p.errf("invalid string")
+				}
+			}
+			p.i += 6
+		default:
+			return p.errf("invalid string")
+		}
+	}
+	return p.errf("unterminated string")
+}
+
 // skip passes over one value without building it, returning its extent.
 func (p *jp) skip() (start, end int, err error) {
 	p.ws()
@@ -273,7 +317,7 @@ func (p *jp) skip() (start, end int, err error) {
 		c := p.data[p.i]
 		switch c {
 		case '"':
-			if _, err := p.str(); err != nil {
+			if err := p.skipStr(); err != nil {
 				return 0, 0, err
 			}
 			if depth == 0 {

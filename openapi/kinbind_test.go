@@ -220,4 +220,3 @@ func kinSecurity(reqs openapi3.SecurityRequirements) []SecurityRequirement {
 	}
 	return out
 }
-

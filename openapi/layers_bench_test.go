@@ -143,3 +143,41 @@ func benchGetSource(b *testing.B, validate bool) {
 		}
 	}
 }
+
+// sourcesOps are four operations of the public Hookdeck sources description.
+var sourcesOps = []string{"getSources", "createSource", "getSource", "updateSource"}
+
+// BenchmarkValidateFourAlone and ...Shared: Parse the public Hookdeck
+// sources description and validate one response of each of four
+// operations, loading each alone, or all four in one kin-openapi document
+// (Description.WillValidate, as runtime.New does with validation on).
+func BenchmarkValidateFourAlone(b *testing.B) { benchValidateFour(b, false) }
+
+func BenchmarkValidateFourShared(b *testing.B) { benchValidateFour(b, true) }
+
+func benchValidateFour(b *testing.B, shared bool) {
+	data := readCorpus(b, "hookdeck/openapi/hookdeck-sources-api-openapi.yml")
+	resp := &Response{StatusCode: 200, ContentType: "application/json", Raw: []byte(`{"id":"src_1","name":"n"}`)}
+	resp.Body, _ = decodeJSON(resp.Raw)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		d, err := Parse(ctx, data, nil, ParseOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ops []*Operation
+		for _, id := range sourcesOps {
+			ops = append(ops, d.OperationByID(id))
+		}
+		if shared {
+			d.WillValidate(ops...)
+		}
+		for _, op := range ops {
+			if _, err := op.KinRoute(ctx); err != nil {
+				b.Fatal(err)
+			}
+			_ = op.ValidateResponse(ctx, nil, resp)
+		}
+	}
+}

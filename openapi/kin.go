@@ -270,6 +270,7 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := deref(n.Content[i+1])
 			if n.Content[i].Value == "$ref" && v.Kind == yaml.ScalarNode {
+				m.prefetch(v.Value)
 				if strings.HasPrefix(v.Value, "#") {
 					if _, _, err := m.d.refChain(m.ctx, m.d.self(), n, true, true); err != nil && m.err == nil {
 						if fatal(err) {
@@ -285,6 +286,28 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
 			m.walk(c, depth+1)
+		}
+	}
+}
+
+// prefetch decodes the components kind a local $ref points into in bulk
+// (bulk.go) before the $ref chain check reads its entry.
+func (m *minimal) prefetch(r string) {
+	if !strings.HasPrefix(r, "#/components/") || m.d.lazy == nil {
+		return
+	}
+	toks, err := splitPointer(r[1:])
+	if err != nil || len(toks) < 3 {
+		return
+	}
+	kind := mapGet(mapGet(m.d.root, "components"), toks[1])
+	if kind == nil || kind.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(kind.Content); i += 2 {
+		if kind.Content[i].Value == toks[2] {
+			_, _ = m.d.sectionBulk(kind.Content[i+1])
+			return
 		}
 	}
 }
@@ -327,7 +350,7 @@ func (m *minimal) ref(r string) {
 		return
 	}
 	m.done[key] = true
-	target, err := m.d.lookup(m.d.root, key)
+	target, err := m.d.lookupIn(m.d.root, key, m.d.sectionBulk)
 	if err != nil && m.err == nil {
 		m.err = err
 	}

@@ -36,6 +36,8 @@ type lazySection struct {
 	// op is set for an operation Parse indexed without decoding it: its
 	// operationId and the position of the operation object.
 	op *lazyOp
+	// group is the components kind a YAML entry belongs to (bulk.go).
+	group *entryGroup
 }
 
 // lazyOp is what Parse reads of an operation it leaves undecoded.
@@ -86,6 +88,9 @@ func (d *Description) section(n *yaml.Node) (*yaml.Node, error) {
 	ls, ok := d.lazy[n]
 	if !ok {
 		return n, nil
+	}
+	if ls.group != nil {
+		ls.group.touch()
 	}
 	ls.once.Do(func() {
 		if ls.json {
@@ -181,6 +186,11 @@ func (d *Description) pointer(root *yaml.Node, p string) (*yaml.Node, bool) {
 // exist; an error when a lazy section on the way cannot be decoded (a
 // *LimitError among others).
 func (d *Description) lookup(root *yaml.Node, p string) (*yaml.Node, error) {
+	return d.lookupIn(root, p, d.section)
+}
+
+// lookupIn is lookup decoding lazy sections with section.
+func (d *Description) lookupIn(root *yaml.Node, p string, section func(*yaml.Node) (*yaml.Node, error)) (*yaml.Node, error) {
 	if root != d.root || d.lazy == nil {
 		n, ok := pointerGet(root, p)
 		if !ok {
@@ -207,7 +217,7 @@ func (d *Description) lookup(root *yaml.Node, p string) (*yaml.Node, error) {
 			if child == nil {
 				return nil, nil
 			}
-			if child, err = d.section(child); err != nil {
+			if child, err = section(child); err != nil {
 				return nil, err
 			}
 			n = child

@@ -237,8 +237,12 @@ func (y *ysplit) mapping(subs []span, indent int, value func(span) (*yaml.Node, 
 func (y *ysplit) entries(s span, path []string) *yaml.Node {
 	subs, indent, ok := y.block(s, simpleKey)
 	if ok {
+		g := &entryGroup{data: y.raw(s.first, s.end), line: s.first + 1}
 		n, _ := y.mapping(subs, indent, func(e span) (*yaml.Node, bool) {
-			return y.placeholder(e, append(append([]string(nil), path...), e.key)), true
+			ph := y.placeholder(e, append(append([]string(nil), path...), e.key))
+			y.lazy[ph].group = g
+			g.entries = append(g.entries, y.lazy[ph])
+			return ph, true
 		})
 		return n
 	}

@@ -3,14 +3,15 @@ package openapi
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 )
 
 // unbind forgets what op has bound so that the next use binds again.
 func unbind(op *Operation) {
-	op.bindOnce = sync.Once{}
+	op.bindDone.Store(false)
 	op.bound, op.bindErr = nil, nil
+	op.kinDone.Store(false)
+	op.route, op.kinErr = nil, nil
 	op.security.Store(nil)
 }
 

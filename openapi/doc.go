@@ -13,30 +13,37 @@
 // operation of the 3.9 MB mist.com description costs milliseconds, where
 // loading the whole description with kin-openapi takes seconds.
 //
-// # kin-openapi
+// # Binding in layers
 //
-// The first time an operation builds a request or validates a response, it
-// is bound through kin-openapi (github.com/getkin/kin-openapi): a minimal
-// document is cut out of the node tree (openapi version, info, document
-// servers and security, the operation's path item with only this operation
-// and the path-level parameters and servers, and every entry reachable from
-// them through local $refs, transitively) and loaded with openapi3.Loader;
-// external $refs are read by the loader through [ParseOptions.Read],
-// resolved against the description's URL (RFC 3986), each document once per
-// description. Swagger 2.0 minimal documents are converted with
-// openapi2conv.ToV3. The resulting *openapi3.Operation and *openapi3.PathItem
-// are the source of truth for parameters (name, location, style and explode
-// from SerializationMethod, allowReserved), request body media types and
-// Encoding Objects, responses, servers and security; [Operation.KinRoute]
-// returns them. Response headers and bodies are validated by
+// An operation is bound in two layers. The request layer (parameters with
+// their serialization, request body media types and Encoding Objects,
+// servers, security) is read from the node tree the first time a request is
+// built (runtime.New does it for every step): it reads the operation, its
+// path item and what their parameters and request body $ref, never a
+// schema, and applies kin-openapi's defaults and openapi2conv's Swagger 2.0
+// conversion itself, so that requests are built as kin-openapi would have
+// bound them (a test compares both over every operation of the corpus).
+//
+// The schema layer is kin-openapi (github.com/getkin/kin-openapi), loaded
+// only when a response is validated or [Operation.KinRoute] is called: a
+// minimal document is cut out of the node tree (openapi version, info,
+// document servers and security, the operations' path items with only those
+// operations and the path-level parameters and servers, and every entry
+// reachable from them through local $refs, transitively) and loaded with
+// openapi3.Loader; external $refs are read by the loader through
+// [ParseOptions.Read], resolved against the description's URL (RFC 3986),
+// each document once per description. Swagger 2.0 minimal documents are
+// converted with openapi2conv.ToV3. The operations registered together by
+// [Description.WillValidate] share one such document; others get one each.
+// Response headers and bodies are validated by
 // openapi3filter.ValidateResponse.
 //
 // When kin-openapi cannot load an operation (a broken $ref or schema in what
-// the operation uses), the operation is bound from the node tree instead, with
-// this package's own $ref resolution and Swagger 2.0 mapping; KinRoute
-// reports why, and response validation then checks status and content type
-// only, with a finding saying why the schema was not checked. Parts of the
-// description the operation does not use never matter.
+// the operation uses), KinRoute reports why, and response validation then
+// checks status and content type only, with a finding saying why the schema
+// was not checked. Parts of the description the operation does not use
+// never matter; a budget, duplicate key or $ref cycle reached only from the
+// responses is reported by the schema layer, not by the request binding.
 //
 // # Requests
 //

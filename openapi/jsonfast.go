@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -264,6 +265,49 @@ func (p *jp) str() (string, error) {
 	return "", p.errf("unterminated string")
 }
 
+// skipStr passes over a string at p.i (which is '"'), checking it as str
+// does (escapes, control characters) without building it.
+func (p *jp) skipStr() error {
+	p.i++
+	for p.i < len(p.data) {
+		j := bytes.IndexAny(p.data[p.i:], "\"\\")
+		if j < 0 {
+			break
+		}
+		for _, c := range p.data[p.i : p.i+j] {
+			if c < 0x20 {
+				return p.errf("control character in string")
+			}
+		}
+		p.i += j
+		if p.data[p.i] == '"' {
+			p.i++
+			return nil
+		}
+		// an escape: \" \\ \/ \b \f \n \r \t or \uXXXX
+		if p.i+1 >= len(p.data) {
+			break
+		}
+		switch p.data[p.i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			p.i += 2
+		case 'u':
+			if p.i+6 > len(p.data) {
+				return p.errf("invalid string")
+			}
+			for _, c := range p.data[p.i+2 : p.i+6] {
+				if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+					return p.errf("invalid string")
+				}
+			}
+			p.i += 6
+		default:
+			return p.errf("invalid string")
+		}
+	}
+	return p.errf("unterminated string")
+}
+
 // skip passes over one value without building it, returning its extent.
 func (p *jp) skip() (start, end int, err error) {
 	p.ws()
@@ -273,7 +317,7 @@ func (p *jp) skip() (start, end int, err error) {
 		c := p.data[p.i]
 		switch c {
 		case '"':
-			if _, err := p.str(); err != nil {
+			if err := p.skipStr(); err != nil {
 				return 0, 0, err
 			}
 			if depth == 0 {
@@ -341,6 +385,10 @@ func parseJSON(data []byte, lazy map[*yaml.Node]*lazySection, file string) (*yam
 
 func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.Node, error) {
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.i - p.ls + 1}
+	if err := p.deeper(); err != nil {
+		return nil, err
+	}
+	defer func() { p.depth-- }()
 	p.i++
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
@@ -359,23 +407,28 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 		}
 		var v *yaml.Node
 		eager := eagerKeys[k.Value]
-		if len(path) == 1 {
+		switch len(path) {
+		case 1:
 			eager = k.Value == "securitySchemes"
+		case 2:
+			eager = false
 		}
 		p.ws()
+		isObject := p.i < len(p.data) && p.data[p.i] == '{'
 		switch {
 		case eager:
 			v, err = p.value()
-		case len(path) == 0 && k.Value == "components" && p.i < len(p.data) && p.data[p.i] == '{':
-			v, err = p.lazyObject(lazy, []string{"components"})
+		case len(path) == 0 && k.Value == "paths" && isObject:
+			v, err = p.pathsObject(lazy)
+		case len(path) == 0 && k.Value == "paths":
+			v, err = p.value()
+		case len(path) == 0 && k.Value == "components" && isObject,
+			len(path) == 1 && isObject:
+			// components, then each kind of component: one lazy
+			// section per entry
+			v, err = p.lazyObject(lazy, append(append([]string(nil), path...), k.Value))
 		default:
-			line, ls := p.line, p.ls
-			var s, e int
-			s, e, err = p.skip()
-			if err == nil {
-				v = &yaml.Node{}
-				lazy[v] = &lazySection{json: true, data: p.data[s:e], line: line, col: s - ls + 1, path: append(append([]string(nil), path...), k.Value)}
-			}
+			v, err = p.lazyValue(lazy, append(append([]string(nil), path...), k.Value))
 		}
 		if err != nil {
 			return nil, err
@@ -389,9 +442,113 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 	}
 }
 
-// parseJSONSection parses a lazily skipped JSON value, keeping positions.
+// lazyValue skips the value at p.i, registering it as a lazy section.
+func (p *jp) lazyValue(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.Node, error) {
+	p.ws()
+	line, ls := p.line, p.ls
+	s, e, err := p.skip()
+	if err != nil {
+		return nil, err
+	}
+	v := &yaml.Node{}
+	lazy[v] = &lazySection{json: true, data: p.data[s:e], line: line, col: s - ls + 1, path: path}
+	return v, nil
+}
+
+// object parses an object at p.i (which is '{') into a mapping, the value
+// of each key given by value (called with p.i at the value).
+func (p *jp) object(value func(k *yaml.Node) (*yaml.Node, error)) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.i - p.ls + 1}
+	if err := p.deeper(); err != nil {
+		return nil, err
+	}
+	defer func() { p.depth-- }()
+	p.i++
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		return n, nil
+	}
+	var seen map[string]*yaml.Node
+	for {
+		p.ws()
+		k, err := p.keyNode()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.unique(n.Content, k, &seen); err != nil {
+			return nil, err
+		}
+		p.ws()
+		v, err := value(k)
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, k, v)
+		if done, err := p.sep('}'); err != nil {
+			return nil, err
+		} else if done {
+			return n, nil
+		}
+	}
+}
+
+func (p *jp) isObject() bool { return p.i < len(p.data) && p.data[p.i] == '{' }
+
+// pathsObject parses the paths object: each path item's own keys now, its
+// operations left lazy with their operationId and position.
+func (p *jp) pathsObject(lazy map[*yaml.Node]*lazySection) (*yaml.Node, error) {
+	return p.object(func(k *yaml.Node) (*yaml.Node, error) {
+		if !strings.HasPrefix(k.Value, "/") || !p.isObject() {
+			return p.value()
+		}
+		path := k.Value
+		return p.object(func(m *yaml.Node) (*yaml.Node, error) {
+			if !isMethod(m.Value) || !p.isObject() {
+				return p.value()
+			}
+			return p.lazyOperation(lazy, []string{"paths", path, m.Value})
+		})
+	})
+}
+
+// lazyOperation skips an operation object, reading its operationId (the
+// first one, as mapGet does), and registers it as a lazy section.
+func (p *jp) lazyOperation(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.Node, error) {
+	line, ls, start := p.line, p.ls, p.i
+	op := &lazyOp{line: line, column: p.i - ls + 1}
+	found := false
+	if _, err := p.object(func(k *yaml.Node) (*yaml.Node, error) {
+		if k.Value != "operationId" || found {
+			_, _, err := p.skip()
+			return nil, err
+		}
+		found = true
+		switch {
+		case p.i < len(p.data) && p.data[p.i] == '"':
+			s, err := p.str()
+			op.id = s
+			return nil, err
+		case p.i < len(p.data) && (p.data[p.i] == '{' || p.data[p.i] == '['):
+			_, _, err := p.skip() // not a scalar: no operationId
+			return nil, err
+		default:
+			s, e, err := p.skip()
+			op.id = string(p.data[s:e]) // a literal, as yaml.v3 gives it
+			return nil, err
+		}
+	}); err != nil {
+		return nil, err
+	}
+	v := &yaml.Node{}
+	lazy[v] = &lazySection{json: true, data: p.data[start:p.i], line: line, col: start - ls + 1, path: path, op: op}
+	return v, nil
+}
+
+// parseJSONSection parses a lazily skipped JSON value, keeping positions
+// (its nesting counted from the document's root).
 func parseJSONSection(ls *lazySection, file string) (*yaml.Node, error) {
-	p := &jp{data: ls.data, line: ls.line, ls: -(ls.col - 1), file: file}
+	p := &jp{data: ls.data, line: ls.line, ls: -(ls.col - 1), file: file, depth: len(ls.path)}
 	n, err := p.value()
 	if err != nil {
 		return nil, err

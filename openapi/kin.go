@@ -34,16 +34,23 @@ import (
 // not map to an OpenAPI 3 style itself.
 const collectionFormatExt = "x-weft-collection-format"
 
-// loadKin builds and loads the operation's minimal document.
-func (op *Operation) loadKin(ctx context.Context) (route *routers.Route, err error) {
+// loadKin builds and loads one minimal document holding the operations ops
+// (of one description) and returns their routes, in the order of ops, all
+// sharing the loaded document.
+func loadKin(ctx context.Context, ops []*Operation) (routes []*routers.Route, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			route, err = nil, fmt.Errorf("kin-openapi failed on a malformed operation (%v)", r)
+			routes, err = nil, fmt.Errorf("kin-openapi failed on a malformed operation (%v)", r)
 		}
 	}()
-	d := op.Description
+	for _, op := range ops {
+		if err := op.materialize(); err != nil {
+			return nil, err
+		}
+	}
+	d := ops[0].Description
 	m := &minimal{ctx: ctx, d: d, out: map[string]any{}, done: map[string]bool{}}
-	if err := m.build(op); err != nil {
+	if err := m.build(ops); err != nil {
 		return nil, err
 	}
 	data, err := json.Marshal(m.out)
@@ -83,15 +90,19 @@ func (op *Operation) loadKin(ctx context.Context) (route *routers.Route, err err
 	if err != nil {
 		return nil, err
 	}
-	pi := doc.Paths.Value(op.Path)
-	if pi == nil {
-		return nil, errors.New("kin-openapi lost the path item")
+	routes = make([]*routers.Route, len(ops))
+	for i, op := range ops {
+		pi := doc.Paths.Value(op.Path)
+		if pi == nil {
+			return nil, errors.New("kin-openapi lost the path item")
+		}
+		kop := pi.GetOperation(op.Method)
+		if kop == nil {
+			return nil, errors.New("kin-openapi lost the operation")
+		}
+		routes[i] = &routers.Route{Spec: doc, Path: op.Path, PathItem: pi, Method: op.Method, Operation: kop}
 	}
-	kop := pi.GetOperation(op.Method)
-	if kop == nil {
-		return nil, errors.New("kin-openapi lost the operation")
-	}
-	return &routers.Route{Spec: doc, Path: op.Path, PathItem: pi, Method: op.Method, Operation: kop}, nil
+	return routes, nil
 }
 
 // readExternal reads an external document for kin-openapi's loader, once per
@@ -136,7 +147,7 @@ type minimal struct {
 	d    *Description
 	out  map[string]any
 	done map[string]bool // container pointers already copied
-	op   *Operation
+	own  map[string]bool // the paths of the operations, copied in part
 	// err is the first budget or $ref cycle error met; the operation
 	// cannot be bound (no node-tree fallback hides it).
 	err error
@@ -154,9 +165,9 @@ func (m *minimal) value(n *yaml.Node) any {
 	return v
 }
 
-func (m *minimal) build(op *Operation) error {
+func (m *minimal) build(ops []*Operation) error {
 	d, root := m.d, m.d.root
-	m.op = op
+	m.own = map[string]bool{}
 	if d.swagger {
 		m.out["swagger"] = d.Version
 		for _, k := range []string{"host", "basePath", "schemes", "consumes", "produces", "security"} {
@@ -176,17 +187,28 @@ func (m *minimal) build(op *Operation) error {
 	// or license objects, which no request needs).
 	info := map[string]any{"title": mapString(mapGet(root, "info"), "title"), "version": mapString(mapGet(root, "info"), "version")}
 	m.out["info"] = info
-	item := map[string]any{}
-	if op.pathRef != "" && !strings.HasPrefix(op.pathRef, "#") {
-		// An external path item: kin-openapi reads it.
-		item["$ref"] = op.pathRef
-	} else {
-		for _, k := range []string{"parameters", "servers"} {
-			if v := mapGet(op.pathItem, k); v != nil {
-				item[k] = m.value(v)
-				m.walk(v, 0)
+	items := map[string]map[string]any{}
+	for _, op := range ops {
+		item := items[op.Path]
+		if item == nil {
+			item = map[string]any{}
+			items[op.Path] = item
+			if op.pathRef != "" && !strings.HasPrefix(op.pathRef, "#") {
+				// An external path item: kin-openapi reads it.
+				item["$ref"] = op.pathRef
+			} else {
+				for _, k := range []string{"parameters", "servers"} {
+					if v := mapGet(op.pathItem, k); v != nil {
+						item[k] = m.value(v)
+						m.walk(v, 0)
+					}
+				}
 			}
 		}
+		if _, ext := item["$ref"]; ext {
+			continue
+		}
+		m.own[op.Path] = true
 		ov := m.value(op.node)
 		if om, ok := ov.(map[string]any); ok {
 			// Ill-typed informative fields would make kin-openapi reject the
@@ -200,8 +222,18 @@ func (m *minimal) build(op *Operation) error {
 		item[strings.ToLower(op.Method)] = ov
 		m.walk(op.node, 0)
 	}
-	m.out["paths"] = mergeMap(m.out["paths"], map[string]any{op.Path: item})
+	for p, item := range items {
+		if m.done["/paths/"+escapeToken(p)] {
+			continue // a $ref copied the whole path item
+		}
+		m.out["paths"] = mergeMap(m.out["paths"], map[string]any{p: item})
+	}
 	return m.err
+}
+
+// escapeToken escapes a JSON pointer token (RFC 6901).
+func escapeToken(t string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }
 
 // informative reports whether v is a string (list is false) or a list of
@@ -238,6 +270,7 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := deref(n.Content[i+1])
 			if n.Content[i].Value == "$ref" && v.Kind == yaml.ScalarNode {
+				m.prefetch(v.Value)
 				if strings.HasPrefix(v.Value, "#") {
 					if _, _, err := m.d.refChain(m.ctx, m.d.self(), n, true, true); err != nil && m.err == nil {
 						if fatal(err) {
@@ -253,6 +286,28 @@ func (m *minimal) walk(n *yaml.Node, depth int) {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
 			m.walk(c, depth+1)
+		}
+	}
+}
+
+// prefetch decodes the components kind a local $ref points into in bulk
+// (bulk.go) before the $ref chain check reads its entry.
+func (m *minimal) prefetch(r string) {
+	if !strings.HasPrefix(r, "#/components/") || m.d.lazy == nil {
+		return
+	}
+	toks, err := splitPointer(r[1:])
+	if err != nil || len(toks) < 3 {
+		return
+	}
+	kind := mapGet(mapGet(m.d.root, "components"), toks[1])
+	if kind == nil || kind.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(kind.Content); i += 2 {
+		if kind.Content[i].Value == toks[2] {
+			_, _ = m.d.sectionBulk(kind.Content[i+1])
+			return
 		}
 	}
 }
@@ -288,14 +343,14 @@ func (m *minimal) ref(r string) {
 	toks = toks[:n]
 	var p strings.Builder
 	for _, t := range toks {
-		p.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+		p.WriteString("/" + escapeToken(t))
 	}
 	key := p.String()
 	if m.done[key] {
 		return
 	}
 	m.done[key] = true
-	target, err := m.d.lookup(m.d.root, key)
+	target, err := m.d.lookupIn(m.d.root, key, m.d.sectionBulk)
 	if err != nil && m.err == nil {
 		m.err = err
 	}
@@ -307,8 +362,8 @@ func (m *minimal) ref(r string) {
 	for i := len(toks) - 1; i >= 0; i-- {
 		tree = map[string]any{toks[i]: tree}
 	}
-	if toks[0] == "paths" && len(toks) == 2 && toks[1] == m.op.Path {
-		// the operation's own path item, whole: replace the partial copy
+	if toks[0] == "paths" && len(toks) == 2 && m.own[toks[1]] {
+		// an operation's own path item, whole: replace the partial copy
 		paths, _ := m.out["paths"].(map[string]any)
 		if paths != nil {
 			delete(paths, toks[1])
@@ -384,177 +439,6 @@ func patchSwagger(doc *openapi2.T) {
 	}
 }
 
-// bindKin turns a kin-openapi route into a binding.
-func (op *Operation) bindKin(ctx context.Context, route *routers.Route) (*binding, error) {
-	d := op.Description
-	kop, pi := route.Operation, route.PathItem
-	b := &binding{encodings: map[string]map[string]Encoding{}, route: route}
-	idx := map[string]int{}
-	for _, list := range []openapi3.Parameters{pi.Parameters, kop.Parameters} {
-		for _, pr := range list {
-			if pr == nil || pr.Value == nil {
-				continue
-			}
-			p, ok := kinParameter(pr.Value)
-			if !ok || (!d.swagger && p.In == "header" && ignoredHeader(p.Name)) {
-				continue // OpenAPI 3.x ignores Accept, Content-Type, Authorization
-			}
-			k := p.In + "\x00" + p.Name
-			if p.In == "header" {
-				k = p.In + "\x00" + strings.ToLower(p.Name)
-			}
-			if i, ok := idx[k]; ok {
-				b.params[i] = p
-			} else {
-				idx[k] = len(b.params)
-				b.params = append(b.params, p)
-			}
-		}
-	}
-	if rb := kop.RequestBody; rb != nil && rb.Value != nil && len(rb.Value.Content) > 0 {
-		content := rb.Value.Content
-		b.bodyRequired = rb.Value.Required
-		b.mediaTypes = orderKeys(content, op.declaredMediaTypes(ctx))
-		if d.swagger && isFormBody(content) {
-			var forms []string
-			for _, mt := range b.mediaTypes {
-				if x := mediaBase(mt); x == "multipart/form-data" || x == "application/x-www-form-urlencoded" {
-					forms = append(forms, mt)
-				}
-			}
-			if len(forms) > 0 {
-				b.mediaTypes = forms
-			}
-		}
-		for mt, media := range content {
-			if media == nil {
-				continue
-			}
-			encs := map[string]Encoding{}
-			for name, e := range media.Encoding {
-				if e == nil {
-					continue
-				}
-				sm := e.SerializationMethod()
-				encs[name] = Encoding{ContentType: e.ContentType, Style: sm.Style, Explode: sm.Explode, AllowReserved: e.AllowReserved}
-			}
-			if d.swagger && media.Schema != nil && media.Schema.Value != nil {
-				for name, ps := range media.Schema.Value.Properties {
-					if ps == nil || ps.Value == nil {
-						continue
-					}
-					if _, form := ps.Value.Extensions["x-formData-name"]; !form {
-						continue
-					}
-					cf, _ := ps.Value.Extensions[collectionFormatExt].(string)
-					style, explode := collectionStyle(cf, "formData")
-					e := Encoding{Style: style, Explode: explode}
-					if ps.Value.Format == "binary" {
-						e.ContentType = "application/octet-stream"
-					}
-					encs[name] = e
-				}
-			}
-			if len(encs) > 0 {
-				b.encodings[mediaBase(mt)] = encs
-			}
-		}
-	}
-	if kop.Servers != nil && len(*kop.Servers) > 0 {
-		b.servers = kinServers(*kop.Servers)
-	} else if len(pi.Servers) > 0 {
-		b.servers = kinServers(pi.Servers)
-	}
-	if b.servers != nil {
-		b.serverBase = op.pathDoc
-		if b.serverBase == nil {
-			b.serverBase = d.self()
-		}
-	}
-	sec := kop.Security
-	if sec == nil {
-		sec = &route.Spec.Security
-	}
-	b.security = kinSecurity(*sec)
-	if kop.Security == nil && len(route.Spec.Security) == 0 {
-		b.security = nil
-	}
-	return b, nil
-}
-
-// kinParameter converts a kin-openapi parameter; ok is false for locations
-// weft does not serialize.
-func kinParameter(kp *openapi3.Parameter) (Parameter, bool) {
-	p := Parameter{Name: kp.Name, In: kp.In, Required: kp.Required, AllowReserved: kp.AllowReserved}
-	switch p.In {
-	case "path", "query", "header", "cookie":
-	default:
-		return p, false
-	}
-	if p.Name == "" {
-		return p, false
-	}
-	sm, err := kp.SerializationMethod()
-	if err != nil {
-		return p, false
-	}
-	p.Style, p.Explode = sm.Style, sm.Explode
-	if cf, ok := kp.Extensions[collectionFormatExt].(string); ok && kp.Style == "" {
-		// Swagger 2.0 collection formats openapi2conv leaves unmapped
-		// (tsv; ssv and pipes outside the query).
-		p.Style, p.Explode = collectionStyle(cf, p.In)
-	}
-	if len(kp.Content) > 0 {
-		keys := make([]string, 0, len(kp.Content))
-		for k := range kp.Content {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		p.ContentType = keys[0]
-	}
-	return p, true
-}
-
-func isFormBody(c openapi3.Content) bool {
-	for _, m := range c {
-		if m != nil && m.Schema != nil && m.Schema.Value != nil {
-			for _, p := range m.Schema.Value.Properties {
-				if p != nil && p.Value != nil {
-					if _, ok := p.Value.Extensions["x-formData-name"]; ok {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
-}
-
-// declaredMediaTypes lists the request body media types in document order,
-// from the node tree (kin-openapi's Content is a map).
-func (op *Operation) declaredMediaTypes(ctx context.Context) []string {
-	d := op.Description
-	if d.swagger {
-		if c := stringList(mapGet(op.node, "consumes")); c != nil {
-			return c
-		}
-		return d.consumes
-	}
-	rb := mapGet(op.node, "requestBody")
-	if rb == nil {
-		return nil
-	}
-	from := op.pathDoc
-	if from == nil {
-		from = d.self()
-	}
-	n, _, err := d.resolve(ctx, from, rb)
-	if err != nil {
-		return nil
-	}
-	return mapKeys(mapGet(n, "content"))
-}
-
 // orderKeys returns content's keys: those of order first, in that order,
 // then the others sorted.
 func orderKeys(content openapi3.Content, order []string) []string {
@@ -574,43 +458,6 @@ func orderKeys(content openapi3.Content, order []string) []string {
 	}
 	sort.Strings(rest)
 	return append(out, rest...)
-}
-
-func kinServers(ss openapi3.Servers) []Server {
-	var out []Server
-	for _, s := range ss {
-		if s == nil {
-			continue
-		}
-		srv := Server{URL: s.URL, Description: s.Description}
-		if len(s.Variables) > 0 {
-			srv.Variables = map[string]ServerVariable{}
-			for k, v := range s.Variables {
-				if v != nil {
-					srv.Variables[k] = ServerVariable{Default: v.Default, Enum: v.Enum}
-				}
-			}
-		}
-		out = append(out, srv)
-	}
-	return out
-}
-
-func kinSecurity(reqs openapi3.SecurityRequirements) []SecurityRequirement {
-	out := []SecurityRequirement{}
-	for _, r := range reqs {
-		names := make([]string, 0, len(r))
-		for n := range r {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		req := SecurityRequirement{}
-		for _, n := range names {
-			req = append(req, SchemeRequirement{Name: n, Scopes: r[n]})
-		}
-		out = append(out, req)
-	}
-	return out
 }
 
 // nodeValue converts a YAML node to a JSON-like Go value (numbers as

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -67,6 +68,10 @@ type Description struct {
 	// budget is the document's alias budget: the tree Parse decodes and
 	// every lazy section decoded later draw on it.
 	budget *yamlbudget.Budget
+
+	valMu    sync.Mutex
+	valGroup *kinGroup                // operations registered by WillValidate, not loaded yet
+	groupOf  map[*Operation]*kinGroup // the group an operation was registered in
 
 	extMu   sync.Mutex
 	extDocs map[string]*extDoc // node-tree fallback binding
@@ -134,7 +139,10 @@ type Operation struct {
 	// Line and Column locate the operation object in its document.
 	Line, Column int
 
-	node     *yaml.Node
+	node     *yaml.Node // a lazy placeholder until materialize when lazyNode
+	lazyNode bool
+	nodeOnce sync.Once
+	nodeErr  error
 	pathItem *yaml.Node
 	pathDoc  *docRef // document holding pathItem (external path-item $ref)
 	pathRef  string  // the path item's $ref, if any
@@ -142,14 +150,15 @@ type Operation struct {
 	security atomic.Pointer[[]SecurityRequirement] // kin-openapi's, once bound
 	baseOver atomic.Pointer[[2]string]             // last checked base URL override and its result
 
-	bindOnce sync.Once
-	bindDone atomic.Bool // bindOnce has run: bound and bindErr are set
+	bindMu   sync.Mutex  // held while binding
+	bindDone atomic.Bool // bound and bindErr are set (never for a cancelled bind)
 	bound    *binding
 	bindErr  error
 
-	shapeOnce sync.Once // RequestShape's node-tree binding
-	shape     *binding
-	shapeErr  error
+	kinMu   sync.Mutex  // held while loading the kin-openapi route
+	kinDone atomic.Bool // route and kinErr are set
+	route   *routers.Route
+	kinErr  error
 }
 
 // LimitError reports that a description reached one of the document
@@ -302,12 +311,15 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 					continue
 				}
 				on := deref(item.Content[j+1])
-				if on.Kind != yaml.MappingNode {
-					continue
-				}
 				op := &Operation{Description: d, Path: p, Method: strings.ToUpper(m),
 					Line: on.Line, Column: on.Column, node: on, pathItem: item, pathDoc: pdoc, pathRef: r}
-				if id := mapGet(on, "operationId"); id != nil && id.Kind == yaml.ScalarNode {
+				if ls := d.lazy[on]; ls != nil && ls.op != nil {
+					// indexed from its text, decoded when first used
+					op.lazyNode = true
+					op.Line, op.Column, op.OperationID = ls.op.line, ls.op.column, ls.op.id
+				} else if on.Kind != yaml.MappingNode {
+					continue
+				} else if id := mapGet(on, "operationId"); id != nil && id.Kind == yaml.ScalarNode {
 					op.OperationID = id.Value
 				}
 				d.addOperation(op)
@@ -315,6 +327,26 @@ func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOption
 		}
 	}
 	return d, nil
+}
+
+// materialize decodes an operation Parse indexed from its text (once); it
+// must precede every read of op.node.
+func (op *Operation) materialize() error {
+	op.nodeOnce.Do(func() {
+		if !op.lazyNode {
+			return
+		}
+		n, err := op.Description.section(op.node)
+		switch {
+		case err != nil:
+			op.nodeErr = err
+		case deref(n).Kind != yaml.MappingNode:
+			op.nodeErr = fmt.Errorf("openapi: %s is not an object", op)
+		default:
+			op.node = deref(n)
+		}
+	})
+	return op.nodeErr
 }
 
 func (d *Description) addOperation(op *Operation) {
@@ -458,6 +490,7 @@ func (op *Operation) Security() []SecurityRequirement {
 	if s := op.security.Load(); s != nil {
 		return *s
 	}
+	_ = op.materialize() // on failure: the document's
 	if sec := mapGet(op.node, "security"); sec != nil {
 		r := parseSecurity(sec)
 		if r == nil {

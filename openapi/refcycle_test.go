@@ -13,7 +13,9 @@ const cycleHead = "openapi: 3.0.3\ninfo: {title: c, version: \"1\"}\n"
 // A $ref cycle made only of $ref objects designates nothing: binding the
 // operation that reaches it fails with a *RefCycleError naming the cycle and
 // its position. Before, the parameter was silently dropped and the schema
-// cycle was passed to kin-openapi as is.
+// cycle was passed to kin-openapi as is. A cycle reached only from the
+// responses fails the schema layer (KinRoute, ValidateResponse), not the
+// request binding, which never reads response schemas.
 func TestRefCycleReported(t *testing.T) {
 	cases := map[string]struct{ src, refs, at string }{
 		"parameter to itself": {cycleHead + `paths:
@@ -54,7 +56,17 @@ components:
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = d.OperationByID("a").Parameters(context.Background())
+			op := d.OperationByID("a")
+			_, err = op.Parameters(context.Background())
+			if name == "schemas in a ring" {
+				if err != nil {
+					t.Fatalf("Parameters: %v (the cycle is in a response schema)", err)
+				}
+				_, err = op.KinRoute(context.Background())
+				if fs := findingText(op.ValidateResponse(context.Background(), nil, fuzzResp)); !strings.Contains(fs, "response not validated") || !strings.Contains(fs, "$ref cycle at "+c.at) {
+					t.Errorf("ValidateResponse: %s", fs)
+				}
+			}
 			var ce *RefCycleError
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want a RefCycleError", err)

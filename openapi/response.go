@@ -216,14 +216,17 @@ func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *R
 	if op == nil || resp == nil {
 		return nil
 	}
-	b, err := op.bind(ctx)
-	if err != nil {
+	if _, err := op.bind(ctx); err != nil {
 		return []Finding{{Message: fmt.Sprintf("%s: response not validated: %v", op, err)}}
 	}
-	if b.route == nil {
-		return op.validateNodes(ctx, resp, b.kinErr)
+	route, kerr := op.kinRoute(ctx) // the schema layer, loaded on first use
+	if fatal(kerr) || (kerr != nil && ctx.Err() != nil) {
+		return []Finding{{Message: fmt.Sprintf("%s: response not validated: openapi: %s: %v", op, op, kerr)}}
 	}
-	return op.validateKin(ctx, req, resp, b.route)
+	if route == nil {
+		return op.validateNodes(ctx, resp, kerr)
+	}
+	return op.validateKin(ctx, req, resp, route)
 }
 
 // validateKin validates through kin-openapi.

@@ -285,6 +285,11 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 		if _, err := st.op.Parameters(c.ctx); err != nil {
 			c.errorf(&s.Meta, "step %q: operation %s: %v", s.StepID, st.op, err)
 		}
+		if c.r.cfg.validate {
+			// one kin-openapi load for every validated operation of the
+			// description, on the first validation
+			st.op.Description.WillValidate(st.op)
+		}
 	case s.Target != nil && s.Target.Workflow != nil:
 		st.callee = c.r.workflows[s.Target.Workflow]
 	case s.WorkflowID != "":

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/weftflow/weft/internal/sizedread"
 	"io"
 	"io/fs"
 	"net"
@@ -338,30 +339,7 @@ const firstBufferMax = 4 << 20
 // see EOF without growing. The buffer grows as io.ReadAll's does when
 // the source sends more than it declared.
 func readSized(r io.Reader, limit, size int64) ([]byte, error) {
-	first := int64(512)
-	if size >= 0 {
-		first = min(size+1, firstBufferMax)
-	}
-	first = max(min(first, limit), 0)
-	b := make([]byte, 0, first)
-	for int64(len(b)) < limit {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n := cap(b) - len(b)
-		if rest := limit - int64(len(b)); int64(n) > rest {
-			n = int(rest)
-		}
-		m, err := r.Read(b[len(b) : len(b)+n])
-		b = b[:len(b)+m]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-	return b, nil
+	return sizedread.Read(r, limit, size, firstBufferMax)
 }
 
 // tree is the local tree of a load: the directories local documents may

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/weftflow/weft/internal/sizedread"
 	"io"
 	"mime"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -92,98 +92,8 @@ func ReadResponse(resp *http.Response, maxBytes int64) (*Response, error) {
 // length (never beyond limit), and without one it doubles as data arrives.
 // The limit stays exact either way.
 func readLimited(r io.Reader, limit, declared int64) ([]byte, error) {
-	if declared < 0 {
-		return readUnsized(r, limit)
-	}
-	size := int64(512)
-	if declared >= 0 {
-		size = min(declared, firstReadMax) + 1 // room to see EOF without growing
-	}
-	if size > limit {
-		size = limit
-	}
-	b := make([]byte, 0, size)
-	for int64(len(b)) < limit {
-		if len(b) == cap(b) {
-			if want := min(declared+1, limit); want > int64(cap(b)) {
-				// The body is as large as it said: one buffer for the rest.
-				nb := make([]byte, len(b), want)
-				copy(nb, b)
-				b = nb
-			} else {
-				b = append(b, 0)[:len(b)]
-			}
-		}
-		n := cap(b) - len(b)
-		if rest := limit - int64(len(b)); int64(n) > rest {
-			n = int(rest)
-		}
-		m, err := r.Read(b[len(b) : len(b)+n])
-		b = b[:len(b)+m]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-	return b, nil
+	return sizedread.Read(r, limit, declared, firstReadMax+1)
 }
-
-// readUnsized is readLimited for a body of unknown length: it is read
-// into a pooled buffer first, and a body that fits is copied out at its
-// size (most are small: one exact allocation instead of a 512-byte
-// buffer); a longer one continues in a buffer that doubles as data
-// arrives.
-func readUnsized(r io.Reader, limit int64) ([]byte, error) {
-	bp := readPool.Get().(*[]byte)
-	defer readPool.Put(bp)
-	buf := (*bp)[:cap(*bp)]
-	if int64(len(buf)) > limit {
-		buf = buf[:limit]
-	}
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err == io.EOF {
-			return append([]byte(nil), buf[:n]...), nil
-		}
-		if err != nil {
-			return append([]byte(nil), buf[:n]...), err
-		}
-	}
-	if int64(n) >= limit {
-		return append([]byte(nil), buf[:n]...), nil
-	}
-	// Longer than the pooled buffer: grow as data arrives.
-	b := make([]byte, n, 2*n)
-	copy(b, buf[:n])
-	for int64(len(b)) < limit {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		m := cap(b) - len(b)
-		if rest := limit - int64(len(b)); int64(m) > rest {
-			m = int(rest)
-		}
-		k, err := r.Read(b[len(b) : len(b)+m])
-		b = b[:len(b)+k]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-	return b, nil
-}
-
-// readPool holds the buffers readUnsized reads into first.
-var readPool = sync.Pool{New: func() any { b := make([]byte, 0, unsizedFirst); return &b }}
-
-// unsizedFirst is the size of readUnsized's pooled buffers.
-const unsizedFirst = 4 << 10
 
 // firstReadMax bounds the buffer readLimited allocates before any byte
 // has arrived.

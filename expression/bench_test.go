@@ -105,3 +105,15 @@ func BenchmarkCompileCondition(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompileJSONPathComparison compiles the reference workflow's
+// jsonpath criterion: "$.success == true" is first tried as a whole path
+// (it is not one) and then parsed as a condition.
+func BenchmarkCompileJSONPathComparison(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := CompileCriterion(CriterionSpec{Context: "$response.body", Condition: "$.success == true", Type: "jsonpath"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package expression
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -415,16 +416,26 @@ func compilePath(text string, off int, src string) (*jsonPath, *Error) {
 	return newJSONPath(text, x, base), nil
 }
 
-// parseJP parses a JSONPath with ojg, turning a panic of the library into
-// an error.
+// parseJP parses a JSONPath with ojg, turning its panic into an error with
+// the text jp.ParseString's error has ("parse error at 3 in $.a == 1").
+// It calls jp.MustParseString under its own recover because jp.ParseString
+// wraps the panic with ojg.NewError, which captures debug.Stack(): for a
+// criterion such as "$.success == true", which compileJSONPath first tries
+// as a whole path, that stack capture was most of the criterion's compile
+// time in a cold process.
 func parseJP(s string) (x jp.Expr, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			x, err = nil, &Error{Input: s, Msg: "unparsable JSONPath"}
+			x, err = nil, jpSyntaxError(fmt.Sprintf("%v", r))
 		}
 	}()
-	return jp.ParseString(s)
+	return jp.MustParseString(s), nil
 }
+
+// jpSyntaxError is ojg's message for a JSONPath it cannot parse.
+type jpSyntaxError string
+
+func (e jpSyntaxError) Error() string { return string(e) }
 
 // getJP runs a query, turning a panic of the library into no result.
 func getJP(x jp.Expr, data any) (res []any, ok bool) {

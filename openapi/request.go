@@ -39,6 +39,8 @@ type Request struct {
 	// Body is the encoded body (nil when none); HTTP.GetBody replays it.
 	Body []byte
 	// Secrets are credential values applied to the request, for masking.
+	// Secrets and Credentials may be shared with other requests: read
+	// them, do not write their elements.
 	Secrets []string
 	// Credentials says where security put credentials on the request (a
 	// header, a query parameter, a cookie), so that a redirect can strip

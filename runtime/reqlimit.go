@@ -9,8 +9,8 @@ import (
 // requestLimit applies Limits.RequestTimeout to the requests of one run,
 // one after another, with a single timer. context.WithTimeout per request
 // cost a timer, a timer context and two closures, and a copy of the
-// request to attach it; instead each step builds its request with a
-// cancelable context (context.WithCancelCause) and the run's timer is
+// request to attach it; instead the steps build their requests with one
+// cancelable context per run (context.WithCancelCause) and the run's timer is
 // armed when the request is sent and stopped when its response is read.
 // When the timer fires it cancels the request in flight with
 // context.DeadlineExceeded as the cause, which is how stopError tells the
@@ -57,10 +57,27 @@ func (l *requestLimit) fire() {
 // requestContext returns the context a step's requests are built and sent
 // with, and its cancel function (nil when the context is ctx itself: the
 // run's deadline comes before the request limit could fire, so no limit
-// applies).
+// applies). The cancelable context is made once per run and shared by its
+// steps (the requests are sent one at a time, and the limit cancels only
+// the one in flight); one that was cancelled (a limit that fired just as
+// its response was read) is replaced, so no later request inherits it.
+// endRequests releases it when the run ends.
 func (ru *run) requestContext(ctx context.Context) (context.Context, context.CancelCauseFunc) {
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= ru.r.cfg.limits.RequestTimeout {
 		return ctx, nil
 	}
-	return context.WithCancelCause(ctx)
+	if ru.rctx == nil || ru.rparent != ctx || ru.rctx.Err() != nil {
+		ru.endRequests()
+		ru.rctx, ru.rcancel = context.WithCancelCause(ctx)
+		ru.rparent = ctx
+	}
+	return ru.rctx, ru.rcancel
+}
+
+// endRequests cancels the run's request context, if one was made.
+func (ru *run) endRequests() {
+	if ru.rcancel != nil {
+		ru.rcancel(nil)
+		ru.rctx, ru.rcancel, ru.rparent = nil, nil, nil
+	}
 }

@@ -83,6 +83,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}
 	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String("workflow_id", workflowID))
 	res, err := ru.runWorkflow(ctx, w, inputs, 0)
+	ru.endRequests()
 	out := ru.result
 	out.Duration = time.Since(ru.start)
 	if res != nil {
@@ -137,6 +138,12 @@ type run struct {
 	masker     *masker
 	stepsHint  int          // capacity for the trace: the entry workflow's step count
 	limit      requestLimit // the request limit, for one request at a time
+	// rctx is the cancelable context requests are sent with (see
+	// requestContext), rcancel cancels it, rparent is the context it was
+	// made from.
+	rctx    context.Context
+	rcancel context.CancelCauseFunc
+	rparent context.Context
 }
 
 // wfResult is the outcome of one workflow execution.
@@ -764,9 +771,6 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			Auth:            ru.r.auth,
 		}
 		rctx, rcancel := ru.requestContext(ctx)
-		if rcancel != nil {
-			defer rcancel(nil)
-		}
 		req, err, stop := ru.build(ctx, rctx, info, st, ops, b, opts)
 		if err != nil {
 			rec.Error = fmt.Sprintf("building request: %v", err)

@@ -448,6 +448,18 @@ func (st *maskState) isParam(key string) bool {
 	return err == nil && st.params[u]
 }
 
+// urlEnd holds the bytes that end a URL in a text; authorityEnd those that
+// end its authority (a table: the scan runs over every URL of every
+// record).
+var urlEnd, authorityEnd = byteSet(" \t\r\n\"'<>"), byteSet("/?# \t\r\n\"'<>")
+
+func byteSet(s string) (t [256]bool) {
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return t
+}
+
 // maskUserinfo replaces the password of every URL in s by Mask.
 func maskUserinfo(s string) string {
 	if !strings.Contains(s, "://") {
@@ -462,7 +474,7 @@ func maskUserinfo(s string) string {
 		}
 		start := off + i + 3
 		end := start
-		for end < len(s) && strings.IndexByte("/?# \t\r\n\"'<>", s[end]) < 0 {
+		for end < len(s) && !authorityEnd[s[end]] {
 			end++
 		}
 		auth := s[start:end]
@@ -526,7 +538,7 @@ func (st *maskState) urlPaths(s string) string {
 			start--
 		}
 		end := off + i + 3
-		for end < len(s) && strings.IndexByte(" \t\r\n\"'<>", s[end]) < 0 {
+		for end < len(s) && !urlEnd[s[end]] {
 			end++
 		}
 		if u := s[start:end]; u != "" {

@@ -22,6 +22,13 @@ type requestLimit struct {
 	deadline time.Time
 }
 
+// limitPool holds the request limits of finished runs: a run's first
+// limited request takes one, and its end puts it back, so that the timer
+// and its callback are made once, not per run. A firing left over from an
+// earlier run finds its deadline in the future (or no request in flight)
+// and does nothing, as between two requests of one run.
+var limitPool = sync.Pool{New: func() any { return new(requestLimit) }}
+
 // arm starts the limit d for the request that cancel cancels.
 func (l *requestLimit) arm(cancel context.CancelCauseFunc, d time.Duration) {
 	l.mu.Lock()
@@ -67,15 +74,28 @@ func (ru *run) requestContext(ctx context.Context) (context.Context, context.Can
 		return ctx, nil
 	}
 	if ru.rctx == nil || ru.rparent != ctx || ru.rctx.Err() != nil {
-		ru.endRequests()
+		ru.cancelRequests()
 		ru.rctx, ru.rcancel = context.WithCancelCause(ctx)
 		ru.rparent = ctx
 	}
 	return ru.rctx, ru.rcancel
 }
 
-// endRequests cancels the run's request context, if one was made.
+// endRequests cancels the run's request context, if one was made, and
+// returns its request limit to limitPool.
 func (ru *run) endRequests() {
+	if l := ru.limit; l != nil {
+		ru.limit = nil
+		l.mu.Lock()
+		l.cancel = nil
+		l.mu.Unlock()
+		limitPool.Put(l)
+	}
+	ru.cancelRequests()
+}
+
+// cancelRequests cancels the run's request context, if one was made.
+func (ru *run) cancelRequests() {
 	if ru.rcancel != nil {
 		ru.rcancel(nil)
 		ru.rctx, ru.rcancel, ru.rparent = nil, nil, nil

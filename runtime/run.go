@@ -239,7 +239,7 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 	}
 	// Secrets are known before any message about the inputs is written.
 	ru.masker.addAt(norm, w.secrets)
-	if w.schema != nil {
+	if w.schema != nil && !w.quick.accepts(norm) {
 		if err := w.schema.Validate(norm); err != nil {
 			if leaves := schemamsg.Leaves(err, w.schemaDocs, norm); leaves != nil {
 				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(leaves, &ru.masker)}

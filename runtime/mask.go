@@ -108,18 +108,21 @@ func (m *masker) addRequest(req *openapi.Request) {
 	// delta names what this request taught, so that the snapshot it leads
 	// to can be shared with the next run that learns the same from the
 	// same snapshot (maskCache.next).
-	var delta strings.Builder
+	// It is built on the stack: a run's requests teach the same as the
+	// run before, and the cached snapshot is found without allocating.
+	var buf [256]byte
+	delta := buf[:0]
 	for _, s := range req.Secrets {
 		if m.learn(s) {
-			delta.WriteString("s" + s + "\x00")
+			delta = append(append(append(delta, 's'), s...), 0)
 		}
 	}
 	for _, p := range req.Credentials {
 		set := &m.params
 		name := p.Name
-		kind := "p"
+		kind := byte('p')
 		if p.In == "header" {
-			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), "h"
+			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), 'h'
 		}
 		if name == "" || (*set)[name] {
 			continue
@@ -128,18 +131,18 @@ func (m *masker) addRequest(req *openapi.Request) {
 			*set = map[string]bool{}
 		}
 		(*set)[name] = true
-		delta.WriteString(kind + name + "\x00")
+		delta = append(append(append(delta, kind), name...), 0)
 	}
-	if delta.Len() == 0 {
+	if len(delta) == 0 {
 		return
 	}
 	from := m.st.Load()
-	if to := m.cache.next(from, delta.String()); to != nil {
+	if to := m.cache.next(from, delta); to != nil {
 		m.st.Store(to)
 		return
 	}
 	m.rebuild()
-	m.cache.storeNext(from, delta.String(), m.st.Load())
+	m.cache.storeNext(from, string(delta), m.st.Load())
 }
 
 // addParams learns query, form and cookie parameter names whose values

@@ -39,6 +39,8 @@ type Request struct {
 	// Body is the encoded body (nil when none); HTTP.GetBody replays it.
 	Body []byte
 	// Secrets are credential values applied to the request, for masking.
+	// Secrets and Credentials may be shared with other requests: read
+	// them, do not write their elements.
 	Secrets []string
 	// Credentials says where security put credentials on the request (a
 	// header, a query parameter, a cookie), so that a redirect can strip
@@ -252,10 +254,7 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 		j := strings.IndexByte(path[i:], '}')
 		return nil, fmt.Errorf("openapi: %s: path parameter %q has no value", op, path[i+1:i+j])
 	}
-	target := base + path
-	if len(query) > 0 {
-		target += "?" + strings.Join(query, "&")
-	}
+	rawQuery := strings.Join(query, "&")
 	var rdr io.Reader
 	var bodyCT string
 	hasBody := false
@@ -269,9 +268,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 		bodyCT, hasBody = hct, true
 		rdr = bytes.NewReader(data)
 	}
-	req, err := http.NewRequestWithContext(ctx, op.Method, target, rdr)
+	req, err := newRequest(ctx, op.Method, base, path, rawQuery, len(query) > 0, rdr)
 	if err != nil {
-		return nil, fmt.Errorf("openapi: %s: building request for %q: %v", op, redactURL(target), err)
+		return nil, fmt.Errorf("openapi: %s: building request for %q: %v", op, redactURL(joinTarget(base, path, rawQuery, len(query) > 0)), err)
 	}
 	for k, v := range header {
 		req.Header[k] = v

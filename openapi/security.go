@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -55,7 +56,43 @@ type Authorizer struct {
 
 	mu     sync.Mutex
 	tokens map[string]*tokenEntry
+
+	// bearers caches, per bearer token, the Authorization header value
+	// and the secrets slice a request carrying it reports (bounded by
+	// maxBearerForms, then reset): constant across the requests of a
+	// run, they were two allocations and a header canonicalization per
+	// request.
+	bearers  sync.Map // token -> *bearerForm
+	nbearers atomic.Int32
 }
+
+// bearerForm is what a request authorized with one bearer token carries.
+// Its slices have len == cap and are never written after they are made:
+// requests share them (an append by a caller copies).
+type bearerForm struct {
+	header  []string // {"Bearer " + token}
+	secrets []string // {token}
+}
+
+const maxBearerForms = 64
+
+func (a *Authorizer) bearer(tok string) *bearerForm {
+	if f, ok := a.bearers.Load(tok); ok {
+		return f.(*bearerForm)
+	}
+	f := &bearerForm{header: []string{"Bearer " + tok}, secrets: []string{tok}}
+	if a.nbearers.Add(1) > maxBearerForms {
+		a.bearers.Clear()
+		a.nbearers.Store(1)
+	}
+	a.bearers.Store(tok, f)
+	return f
+}
+
+// authPlacement is the placement of a credential in the Authorization
+// header, shared by the requests of a single-scheme requirement (len ==
+// cap: never written).
+var authPlacement = []Placement{{In: "header", Name: "Authorization"}}
 
 type tokenEntry struct {
 	mu      sync.Mutex
@@ -223,13 +260,21 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 			continue
 		}
 		var secrets []string
-		placed := make([]Placement, 0, len(plan))
+		var placed []Placement
+		shared := len(plan) == 1 && placement(plan[0].sc) == authPlacement[0]
+		if shared {
+			placed = authPlacement[:1:1]
+		} else {
+			placed = make([]Placement, 0, len(plan))
+		}
 		for i, p := range plan {
 			s, err := a.applyOne(ctx, req, call{op: op, source: source, server: server}, p.sc, p.cred, p.req.Scopes)
 			if err != nil {
 				return nil, nil, err
 			}
-			placed = append(placed, placement(p.sc))
+			if !shared {
+				placed = append(placed, placement(p.sc))
+			}
 			if i == 0 {
 				// The common single-scheme case returns applyOne's slice as is.
 				secrets = s
@@ -318,10 +363,16 @@ func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, cl call, s
 			}
 			return out, nil
 		}
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		return []string{c.Token}, nil
+		f := a.bearer(c.Token)
+		req.Header["Authorization"] = f.header
+		return f.secrets, nil
 	case "oauth2", "openIdConnect":
 		tok := c.Token
+		if tok != "" {
+			f := a.bearer(tok)
+			req.Header["Authorization"] = f.header
+			return f.secrets, nil
+		}
 		secrets := []string{}
 		if tok == "" {
 			var err error

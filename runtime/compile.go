@@ -36,6 +36,7 @@ type workflow struct {
 	doc    *arazzo.Document
 	id     string
 	schema *jsonschema.Schema
+	quick  *inputCheck // inputs schema's engine-free acceptor (nil: always the engine)
 	// schemaDocs holds the inputs schema's raw document (the wording of
 	// its type errors).
 	schemaDocs schemamsg.Docs
@@ -537,6 +538,7 @@ func (c *compiler) compileInputs(w *workflow) error {
 		return err
 	}
 	w.schema = sch
+	w.quick = quickInputs(sch)
 	w.schemaDocs = raw
 	// Defaults from the top-level properties (through one $ref).
 	props := topProperties(sch)

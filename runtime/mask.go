@@ -108,18 +108,21 @@ func (m *masker) addRequest(req *openapi.Request) {
 	// delta names what this request taught, so that the snapshot it leads
 	// to can be shared with the next run that learns the same from the
 	// same snapshot (maskCache.next).
-	var delta strings.Builder
+	// It is built on the stack: a run's requests teach the same as the
+	// run before, and the cached snapshot is found without allocating.
+	var buf [256]byte
+	delta := buf[:0]
 	for _, s := range req.Secrets {
 		if m.learn(s) {
-			delta.WriteString("s" + s + "\x00")
+			delta = append(append(append(delta, 's'), s...), 0)
 		}
 	}
 	for _, p := range req.Credentials {
 		set := &m.params
 		name := p.Name
-		kind := "p"
+		kind := byte('p')
 		if p.In == "header" {
-			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), "h"
+			set, name, kind = &m.headers, http.CanonicalHeaderKey(p.Name), 'h'
 		}
 		if name == "" || (*set)[name] {
 			continue
@@ -128,18 +131,18 @@ func (m *masker) addRequest(req *openapi.Request) {
 			*set = map[string]bool{}
 		}
 		(*set)[name] = true
-		delta.WriteString(kind + name + "\x00")
+		delta = append(append(append(delta, kind), name...), 0)
 	}
-	if delta.Len() == 0 {
+	if len(delta) == 0 {
 		return
 	}
 	from := m.st.Load()
-	if to := m.cache.next(from, delta.String()); to != nil {
+	if to := m.cache.next(from, delta); to != nil {
 		m.st.Store(to)
 		return
 	}
 	m.rebuild()
-	m.cache.storeNext(from, delta.String(), m.st.Load())
+	m.cache.storeNext(from, string(delta), m.st.Load())
 }
 
 // addParams learns query, form and cookie parameter names whose values
@@ -448,6 +451,18 @@ func (st *maskState) isParam(key string) bool {
 	return err == nil && st.params[u]
 }
 
+// urlEnd holds the bytes that end a URL in a text; authorityEnd those that
+// end its authority (a table: the scan runs over every URL of every
+// record).
+var urlEnd, authorityEnd = byteSet(" \t\r\n\"'<>"), byteSet("/?# \t\r\n\"'<>")
+
+func byteSet(s string) (t [256]bool) {
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return t
+}
+
 // maskUserinfo replaces the password of every URL in s by Mask.
 func maskUserinfo(s string) string {
 	if !strings.Contains(s, "://") {
@@ -462,7 +477,7 @@ func maskUserinfo(s string) string {
 		}
 		start := off + i + 3
 		end := start
-		for end < len(s) && strings.IndexByte("/?# \t\r\n\"'<>", s[end]) < 0 {
+		for end < len(s) && !authorityEnd[s[end]] {
 			end++
 		}
 		auth := s[start:end]
@@ -526,7 +541,7 @@ func (st *maskState) urlPaths(s string) string {
 			start--
 		}
 		end := off + i + 3
-		for end < len(s) && strings.IndexByte(" \t\r\n\"'<>", s[end]) < 0 {
+		for end < len(s) && !urlEnd[s[end]] {
 			end++
 		}
 		if u := s[start:end]; u != "" {

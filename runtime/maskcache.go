@@ -21,14 +21,11 @@ type maskCache struct {
 	mu    sync.Mutex
 	forms map[string][]string
 	repl  map[string]*strings.Replacer
-	trans map[transition]*maskState
-}
-
-// transition is a snapshot (nil: the empty one) and what a request
-// taught (masker.addRequest).
-type transition struct {
-	from  *maskState
-	delta string
+	// trans maps a snapshot (nil: the empty one) and what a request
+	// taught (masker.addRequest) to the snapshot they lead to; ntrans
+	// counts its entries.
+	trans  map[*maskState]map[string]*maskState
+	ntrans int
 }
 
 const maskCacheMax = 64
@@ -78,13 +75,13 @@ func (c *maskCache) replacer(pairs []string) *strings.Replacer {
 
 // next is the snapshot a masker at from reaches by learning delta, or nil
 // when not known.
-func (c *maskCache) next(from *maskState, delta string) *maskState {
+func (c *maskCache) next(from *maskState, delta []byte) *maskState {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.trans[transition{from, delta}]
+	return c.trans[from][string(delta)]
 }
 
 // storeNext records that from and delta lead to to.
@@ -94,8 +91,16 @@ func (c *maskCache) storeNext(from *maskState, delta string, to *maskState) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.trans == nil || len(c.trans) >= maskCacheMax {
-		c.trans = map[transition]*maskState{}
+	if c.trans == nil || c.ntrans >= maskCacheMax {
+		c.trans, c.ntrans = map[*maskState]map[string]*maskState{}, 0
 	}
-	c.trans[transition{from, delta}] = to
+	m := c.trans[from]
+	if m == nil {
+		m = map[string]*maskState{}
+		c.trans[from] = m
+	}
+	if _, ok := m[delta]; !ok {
+		c.ntrans++
+	}
+	m[delta] = to
 }

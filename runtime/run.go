@@ -70,7 +70,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		start:     r.cfg.now(),
 		wfInputs:  map[string]map[string]any{},
 		wfOutputs: map[string]map[string]any{},
-		masker:    &masker{cache: r.cfg.masks},
+		masker:    masker{cache: r.cfg.masks},
 		stepsHint: len(w.steps),
 	}
 	for _, u := range r.cfg.servers {
@@ -83,6 +83,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}
 	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String("workflow_id", workflowID))
 	res, err := ru.runWorkflow(ctx, w, inputs, 0)
+	ru.endRequests()
 	out := ru.result
 	out.Duration = time.Since(ru.start)
 	if res != nil {
@@ -101,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		if errors.As(err, &ie) && len(out.Steps) == 0 {
 			return nil, err
 		}
-		return out, maskedError{err, ru.masker}
+		return out, maskedError{err, &ru.masker}
 	}
 	ru.log.LogAttrs(ctx, slog.LevelInfo, "run finished", slog.String("workflow_id", workflowID), slog.String("status", string(out.Status)))
 	return out, nil
@@ -134,9 +135,15 @@ type run struct {
 	wfInputs   map[string]map[string]any
 	wfOutputs  map[string]map[string]any
 	deps       map[*workflow]*wfResult
-	masker     *masker
-	stepsHint  int          // capacity for the trace: the entry workflow's step count
-	limit      requestLimit // the request limit, for one request at a time
+	masker     masker
+	stepsHint  int           // capacity for the trace: the entry workflow's step count
+	limit      *requestLimit // the request limit, for one request at a time (from limitPool; nil until a request is sent with a limit)
+	// rctx is the cancelable context requests are sent with (see
+	// requestContext), rcancel cancels it, rparent is the context it was
+	// made from.
+	rctx    context.Context
+	rcancel context.CancelCauseFunc
+	rparent context.Context
 }
 
 // wfResult is the outcome of one workflow execution.
@@ -232,10 +239,10 @@ func (ru *run) prepareInputs(w *workflow, inputs map[string]any) (map[string]any
 	}
 	// Secrets are known before any message about the inputs is written.
 	ru.masker.addAt(norm, w.secrets)
-	if w.schema != nil {
+	if w.schema != nil && !w.quick.accepts(norm) {
 		if err := w.schema.Validate(norm); err != nil {
 			if leaves := schemamsg.Leaves(err, w.schemaDocs, norm); leaves != nil {
-				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(leaves, ru.masker)}
+				return nil, &InputError{WorkflowID: w.id, Problems: leafProblems(leaves, &ru.masker)}
 			}
 			return nil, &InputError{WorkflowID: w.id, Problems: []string{ru.masker.mask(err.Error())}}
 		}
@@ -662,9 +669,10 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 	ru.executions++
 	// One allocation for the record, the exchange and the environment.
 	sx := &struct {
-		rec StepRecord
-		ex  exchange
-		env env
+		rec  StepRecord
+		ex   exchange
+		env  env
+		pbuf [2]openapi.ParamValue
 	}{rec: StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed}}
 	rec := &sx.rec
 	info := StepInfo{RunID: ru.id, WorkflowID: f.w.id, StepID: st.id, Attempt: attempt}
@@ -686,8 +694,10 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 
 	// Evaluate parameters.
 	var params []openapi.ParamValue
-	if len(st.params) > 0 {
-		params = make([]openapi.ParamValue, 0, len(st.params))
+	if n := len(st.params); n > len(sx.pbuf) {
+		params = make([]openapi.ParamValue, 0, n)
+	} else if n > 0 {
+		params = sx.pbuf[:0:n]
 	}
 	for _, p := range st.params {
 		if p.value == nil {
@@ -764,9 +774,6 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 			Auth:            ru.r.auth,
 		}
 		rctx, rcancel := ru.requestContext(ctx)
-		if rcancel != nil {
-			defer rcancel(nil)
-		}
 		req, err, stop := ru.build(ctx, rctx, info, st, ops, b, opts)
 		if err != nil {
 			rec.Error = fmt.Sprintf("building request: %v", err)
@@ -903,6 +910,9 @@ func (ru *run) send(ctx, rctx context.Context, rcancel context.CancelCauseFunc, 
 	}
 	start := time.Now()
 	if rcancel != nil {
+		if ru.limit == nil {
+			ru.limit = limitPool.Get().(*requestLimit)
+		}
 		ru.limit.arm(rcancel, cfg.limits.RequestTimeout)
 		defer ru.limit.disarm()
 	}

@@ -60,7 +60,8 @@ type StepRecord struct {
 	// FailedCriteria names the success criteria that did not pass.
 	FailedCriteria []CriterionFailure
 	// Action is the action taken after the step: "next", "end",
-	// "goto step <id>", "goto workflow <id>", "retry", "fail", "succeed".
+	// "goto step <id>", "goto workflow <id>", "retry", "fail", or "error"
+	// when the step could not be executed or evaluated (Error says why).
 	Action string
 	// ActionName is the name of the matched action, if any.
 	ActionName string

@@ -384,28 +384,7 @@ func parseJSON(data []byte, lazy map[*yaml.Node]*lazySection, file string) (*yam
 }
 
 func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.Node, error) {
-	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.i - p.ls + 1}
-	if err := p.deeper(); err != nil {
-		return nil, err
-	}
-	defer func() { p.depth-- }()
-	p.i++
-	p.ws()
-	if p.i < len(p.data) && p.data[p.i] == '}' {
-		p.i++
-		return n, nil
-	}
-	var seen map[string]*yaml.Node
-	for {
-		p.ws()
-		k, err := p.keyNode()
-		if err != nil {
-			return nil, err
-		}
-		if err := p.unique(n.Content, k, &seen); err != nil {
-			return nil, err
-		}
-		var v *yaml.Node
+	return p.object(func(k *yaml.Node) (*yaml.Node, error) {
 		eager := eagerKeys[k.Value]
 		switch len(path) {
 		case 1:
@@ -413,33 +392,22 @@ func (p *jp) lazyObject(lazy map[*yaml.Node]*lazySection, path []string) (*yaml.
 		case 2:
 			eager = false
 		}
-		p.ws()
-		isObject := p.i < len(p.data) && p.data[p.i] == '{'
+		isObject := p.isObject()
 		switch {
 		case eager:
-			v, err = p.value()
+			return p.value()
 		case len(path) == 0 && k.Value == "paths" && isObject:
-			v, err = p.pathsObject(lazy)
+			return p.pathsObject(lazy)
 		case len(path) == 0 && k.Value == "paths":
-			v, err = p.value()
+			return p.value()
 		case len(path) == 0 && k.Value == "components" && isObject,
 			len(path) == 1 && isObject:
 			// components, then each kind of component: one lazy
 			// section per entry
-			v, err = p.lazyObject(lazy, append(append([]string(nil), path...), k.Value))
-		default:
-			v, err = p.lazyValue(lazy, append(append([]string(nil), path...), k.Value))
+			return p.lazyObject(lazy, append(append([]string(nil), path...), k.Value))
 		}
-		if err != nil {
-			return nil, err
-		}
-		n.Content = append(n.Content, k, v)
-		if done, err := p.sep('}'); err != nil {
-			return nil, err
-		} else if done {
-			return n, nil
-		}
-	}
+		return p.lazyValue(lazy, append(append([]string(nil), path...), k.Value))
+	})
 }
 
 // lazyValue skips the value at p.i, registering it as a lazy section.

@@ -98,8 +98,12 @@ type Workflow struct {
 	Description string
 	// Inputs is the JSON Schema of the workflow's inputs, decoded as plain Go
 	// values; nil when absent.
-	Inputs         any
-	DependsOn      []string
+	Inputs    any
+	DependsOn []string
+	// Dependencies holds, for each entry of DependsOn, the workflow it
+	// names, resolved by the validator (nil where it did not resolve:
+	// Diagnostics say why). The runner executes these, never the names.
+	Dependencies   []*Target
 	Steps          []*Step
 	SuccessActions []*SuccessAction
 	FailureActions []*FailureAction
@@ -204,6 +208,11 @@ type SuccessAction struct {
 	Criteria   []*Criterion
 	// Parameters are the Arazzo 1.1 action parameters for goto workflow.
 	Parameters []*Parameter
+	// Target is the workflow that WorkflowID names, resolved by the
+	// validator under the same rules as a step's workflowId (a local id or
+	// $sourceDescriptions.<name>.<workflowId>); nil when WorkflowID is empty
+	// or did not resolve (Diagnostics say why).
+	Target *Target
 
 	Reusable *Reusable
 }
@@ -223,6 +232,9 @@ type FailureAction struct {
 	Criteria   []*Criterion
 	// Parameters are the Arazzo 1.1 action parameters for goto workflow.
 	Parameters []*Parameter
+	// Target is the workflow that WorkflowID names, resolved as for a
+	// SuccessAction; nil when WorkflowID is empty or did not resolve.
+	Target *Target
 
 	Reusable *Reusable
 }

@@ -82,12 +82,12 @@ func (v *validator) run() {
 	v.checkDependsOn()
 	if c := doc.Components; c != nil {
 		for _, k := range sortedKeys(c.SuccessActions) {
-			v.checkAction(c.SuccessActions[k].Meta, c.SuccessActions[k].Reusable, "successActions", c.SuccessActions[k].Type,
-				c.SuccessActions[k].StepID, c.SuccessActions[k].WorkflowID, nil)
+			a := c.SuccessActions[k]
+			v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target)
 		}
 		for _, k := range sortedKeys(c.FailureActions) {
 			a := c.FailureActions[k]
-			v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, nil)
+			v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target)
 		}
 	}
 	if v.stopped() {
@@ -123,10 +123,10 @@ func (v *validator) checkWorkflow(w *Workflow) {
 		v.checkStep(w, s, steps)
 	}
 	for _, a := range w.SuccessActions {
-		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps)
+		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
 	}
 	for _, a := range w.FailureActions {
-		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps)
+		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
 	}
 	for _, p := range w.Parameters {
 		if p.Reusable != nil {
@@ -178,10 +178,10 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 		}
 	}
 	for _, a := range s.OnSuccess {
-		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps)
+		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
 	}
 	for _, a := range s.OnFailure {
-		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps)
+		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
 	}
 	v.checkOutputs(s.Outputs)
 	if n == 1 {
@@ -233,8 +233,9 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 }
 
 // checkAction checks a success or failure action (steps is nil for
-// actions declared in components, whose stepId depends on the user).
-func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step) {
+// actions declared in components, whose stepId depends on the user) and
+// stores the workflow it names, resolved, in *target.
+func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step, target **Target) {
 	if r != nil {
 		v.checkReusable(r, kind)
 		return
@@ -254,7 +255,7 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 	}
 	if wfID != "" {
 		pos, ptr := valuePos(m, "workflowId")
-		v.resolveWorkflow(wfID, pos, ptr)
+		*target = v.resolveWorkflow(wfID, pos, ptr)
 	}
 }
 
@@ -355,8 +356,11 @@ func (v *validator) checkDependsOn() {
 	edges := map[string][]string{}
 	for _, w := range v.doc.Workflows {
 		pos, ptr := valuePos(w.Meta, "dependsOn")
-		for _, dep := range w.DependsOn {
-			if t := v.resolveWorkflow(dep, pos, ptr); t != nil && t.Source == nil {
+		w.Dependencies = make([]*Target, len(w.DependsOn))
+		for i, dep := range w.DependsOn {
+			t := v.resolveWorkflow(dep, pos, ptr)
+			w.Dependencies[i] = t
+			if t != nil && t.Source == nil {
 				edges[w.WorkflowID] = append(edges[w.WorkflowID], dep)
 			}
 		}

@@ -208,31 +208,14 @@ func posString(m *arazzo.Meta) string {
 	return "#" + m.Pointer
 }
 
-// findWorkflow resolves a workflow id as written in doc: a local id, or
-// $sourceDescriptions.<name>.<workflowId>.
-func (c *compiler) findWorkflow(doc *arazzo.Document, id string) *workflow {
-	if rest, ok := strings.CutPrefix(id, "$sourceDescriptions."); ok {
-		name, wfID, ok := strings.Cut(rest, ".")
-		if !ok {
-			return nil
-		}
-		for _, sd := range doc.SourceDescriptions {
-			if sd.Name == name && sd.Arazzo != nil {
-				for _, wf := range sd.Arazzo.Workflows {
-					if wf.WorkflowID == wfID {
-						return c.r.workflows[wf]
-					}
-				}
-			}
-		}
+// resolved returns the compiled workflow of a target the validator
+// resolved; nil when it did not resolve. Names are never looked up here:
+// arazzo owns resolution and its tolerance rules.
+func (c *compiler) resolved(t *arazzo.Target) *workflow {
+	if t == nil || t.Workflow == nil {
 		return nil
 	}
-	for _, wf := range doc.Workflows {
-		if wf.WorkflowID == id {
-			return c.r.workflows[wf]
-		}
-	}
-	return nil
+	return c.r.workflows[t.Workflow]
 }
 
 func (c *compiler) compileWorkflow(w *workflow) error {
@@ -248,8 +231,11 @@ func (c *compiler) compileWorkflow(w *workflow) error {
 			c.errorf(&wf.Meta, "workflow %q inputs: %v", wf.WorkflowID, err)
 		}
 	}
-	for _, dep := range wf.DependsOn {
-		d := c.findWorkflow(w.doc, dep)
+	for i, dep := range wf.DependsOn {
+		var d *workflow
+		if i < len(wf.Dependencies) {
+			d = c.resolved(wf.Dependencies[i])
+		}
 		if d == nil {
 			c.errorf(&wf.Meta, "workflow %q depends on unknown workflow %q", wf.WorkflowID, dep)
 			continue
@@ -292,9 +278,7 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 			st.op.Description.WillValidate(st.op)
 		}
 	case s.Target != nil && s.Target.Workflow != nil:
-		st.callee = c.r.workflows[s.Target.Workflow]
-	case s.WorkflowID != "":
-		st.callee = c.findWorkflow(w.doc, s.WorkflowID)
+		st.callee = c.resolved(s.Target)
 	}
 	if st.op == nil && st.callee == nil {
 		c.errorf(&s.Meta, "step %q of workflow %q has no bound target", s.StepID, w.id)
@@ -436,7 +420,7 @@ func (c *compiler) successActions(w *workflow, as []*arazzo.SuccessAction) []*ac
 			a = comp
 		}
 		ca := &action{name: a.Name, typ: a.Type, stepID: a.StepID, workflowID: a.WorkflowID, criteria: c.criteria(a.Criteria)}
-		c.bindAction(w, &a.Meta, ca, a.Parameters)
+		c.bindAction(w, &a.Meta, ca, a.Target, a.Parameters)
 		out = append(out, ca)
 	}
 	return out
@@ -464,15 +448,15 @@ func (c *compiler) failureActions(w *workflow, as []*arazzo.FailureAction) []*ac
 		if a.RetryLimit != nil {
 			ca.retryLimit = *a.RetryLimit
 		}
-		c.bindAction(w, &a.Meta, ca, a.Parameters)
+		c.bindAction(w, &a.Meta, ca, a.Target, a.Parameters)
 		out = append(out, ca)
 	}
 	return out
 }
 
-func (c *compiler) bindAction(w *workflow, m *arazzo.Meta, a *action, ps []*arazzo.Parameter) {
+func (c *compiler) bindAction(w *workflow, m *arazzo.Meta, a *action, target *arazzo.Target, ps []*arazzo.Parameter) {
 	if a.workflowID != "" {
-		a.target = c.findWorkflow(w.doc, a.workflowID)
+		a.target = c.resolved(target)
 		if a.target == nil {
 			c.errorf(m, "action %q names unknown workflow %q", a.name, a.workflowID)
 		}

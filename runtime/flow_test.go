@@ -800,3 +800,54 @@ paths:
 		t.Fatalf("New: %v", err)
 	}
 }
+
+// Issue 13, first defect: the non-standard form
+// $sourceDescriptions.<name>.workflows.<id> loads with a warning, so it must
+// also run. The validator resolves it once and the runner compiles from that
+// resolution (a step target, a goto action and a dependsOn entry).
+func TestCrossDocumentWorkflowsForm(t *testing.T) {
+	lib := `arazzo: 1.0.1
+info: {title: lib, version: "1"}
+sourceDescriptions:
+  - {name: api, url: ./api.yaml, type: openapi}
+workflows:
+  - workflowId: fetch
+    steps:
+      - stepId: get
+        operationId: getItem
+        parameters:
+          - {name: id, in: path, value: from-lib}
+        outputs:
+          name: $response.body#/name
+    outputs:
+      name: $steps.get.outputs.name
+`
+	main := `arazzo: 1.0.1
+info: {title: main, version: "1"}
+sourceDescriptions:
+  - {name: api, url: ./api.yaml, type: openapi}
+  - {name: lib, url: ./lib.arazzo.yaml, type: arazzo}
+workflows:
+  - workflowId: main
+    dependsOn: [$sourceDescriptions.lib.workflows.fetch]
+    steps:
+      - stepId: viaLib
+        workflowId: $sourceDescriptions.lib.workflows.fetch
+        outputs:
+          name: $outputs.name
+        onSuccess:
+          - {name: again, type: goto, workflowId: $sourceDescriptions.lib.workflows.fetch}
+    outputs:
+      name: $steps.viaLib.outputs.name
+`
+	f := setup(t, main, map[string][]reply{"GET /v1/items/from-lib": {{body: `{"name":"n"}`}, {body: `{"name":"n"}`}, {body: `{"name":"n"}`}}},
+		map[string]string{"lib.arazzo.yaml": lib})
+	res := f.run("main", nil)
+	if !res.Succeeded() {
+		t.Fatalf("status %s err %s trace %s", res.Status, res.Error, trace(res))
+	}
+	// the dependency, the step's call and the goto each ran fetch once
+	if got := trace(res); strings.Count(got, "get#1") != 3 {
+		t.Errorf("trace = %s, want fetch's step three times (dependsOn, step, goto)", got)
+	}
+}

@@ -608,6 +608,11 @@ func TestLimitStepExecutions(t *testing.T) {
 	if !errors.As(err, &le) || le.Limit != "MaxStepExecutions" {
 		t.Fatalf("err = %v", err)
 	}
+	// the sentinel matches through the masking wrapper; another does not
+	if !errors.Is(err, runtime.ErrMaxSteps) || errors.Is(err, runtime.ErrMaxDepth) {
+		t.Errorf("errors.Is(err, ErrMaxSteps) = %v, errors.Is(err, ErrMaxDepth) = %v",
+			errors.Is(err, runtime.ErrMaxSteps), errors.Is(err, runtime.ErrMaxDepth))
+	}
 	if res == nil || len(res.Steps) != 5 || res.Succeeded() {
 		t.Errorf("partial result: %+v", res)
 	}

@@ -88,7 +88,7 @@ func (c *config) fill() {
 		c.limits.MaxSchemaDepth = DefaultMaxSchemaDepth
 	}
 	if c.logger == nil {
-		c.logger = slog.New(discardHandler{})
+		c.logger = slog.New(slog.DiscardHandler)
 	}
 	// Every request weft sends (API calls, retries, 401 resends, token
 	// requests) goes through a copy of the caller's client that applies
@@ -187,11 +187,3 @@ func WithDefaultSuccess(f func(statusCode int) bool) Option {
 		}
 	}
 }
-
-// discardHandler is a slog.Handler that drops everything.
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }

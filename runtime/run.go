@@ -33,6 +33,31 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("limit %s (%v) reached", e.Limit, e.Value)
 }
 
+// Sentinels for the limits a run can reach, so callers can write
+// errors.Is(err, runtime.ErrMaxSteps) instead of comparing Limit names.
+// A *LimitError matches the sentinel of its Limit.
+var (
+	ErrMaxSteps         = errors.New("runtime: MaxStepExecutions reached")
+	ErrMaxDepth         = errors.New("runtime: MaxDepth reached")
+	ErrRequestTimeout   = errors.New("runtime: RequestTimeout reached")
+	ErrMaxResponseBytes = errors.New("runtime: MaxResponseBytes reached")
+	ErrMaxSchemaDepth   = errors.New("runtime: MaxSchemaDepth reached")
+)
+
+var limitSentinels = map[string]error{
+	"MaxStepExecutions": ErrMaxSteps,
+	"MaxDepth":          ErrMaxDepth,
+	"RequestTimeout":    ErrRequestTimeout,
+	"MaxResponseBytes":  ErrMaxResponseBytes,
+	"MaxSchemaDepth":    ErrMaxSchemaDepth,
+}
+
+// Is reports whether target is the sentinel of e's limit.
+func (e *LimitError) Is(target error) bool {
+	s, ok := limitSentinels[e.Limit]
+	return ok && s == target
+}
+
 // InputError reports that the inputs of a workflow do not satisfy its
 // inputs schema; Problems lists every violation.
 type InputError struct {
@@ -77,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		ru.masker.addServerURL(u)
 	}
 	ru.log = r.cfg.logger
-	if _, discard := ru.log.Handler().(discardHandler); !discard {
+	if ru.log.Handler() != slog.DiscardHandler {
 		ru.log = ru.log.With("run_id", ru.id)
 	}
 	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}

@@ -92,3 +92,28 @@ func ExampleEnvVarNames() {
 	// Output:
 	// WEFT_PETSTORE_BEARER_TOKEN
 }
+
+// A function serves as the credentials provider; here it answers the bearer
+// scheme of one source and has nothing for any other.
+func ExampleCredentialsFunc() {
+	d, _ := openapi.Parse(context.Background(), []byte(exampleSpec), nil, openapi.ParseOptions{})
+	creds := openapi.CredentialsFunc(func(_ context.Context, source string, sc *openapi.SecurityScheme) (openapi.Credential, bool, error) {
+		if source == "pets" && sc.Name == "bearer" {
+			return openapi.Credential{Token: "from-a-vault"}, true, nil
+		}
+		return openapi.Credential{}, false, nil
+	})
+	for _, source := range []string{"pets", "other"} {
+		req, err := d.OperationByID("getPet").BuildRequest(context.Background(),
+			[]openapi.ParamValue{{Name: "petId", In: "path", Value: "1"}},
+			nil, openapi.RequestOptions{Source: source, Auth: &openapi.Authorizer{Credentials: creds}})
+		if err != nil {
+			fmt.Println(source, "error:", err)
+			continue
+		}
+		fmt.Printf("%s: %q\n", source, req.HTTP.Header.Get("Authorization"))
+	}
+	// Output:
+	// pets: "Bearer from-a-vault"
+	// other: ""
+}

@@ -37,6 +37,15 @@ type Credentials interface {
 	Credential(ctx context.Context, source string, scheme *SecurityScheme) (Credential, bool, error)
 }
 
+// CredentialsFunc adapts a function to Credentials, the way
+// http.HandlerFunc adapts one to http.Handler.
+type CredentialsFunc func(ctx context.Context, source string, scheme *SecurityScheme) (Credential, bool, error)
+
+// Credential calls f.
+func (f CredentialsFunc) Credential(ctx context.Context, source string, scheme *SecurityScheme) (Credential, bool, error) {
+	return f(ctx, source, scheme)
+}
+
 // Authorizer applies security requirements and caches OAuth2 tokens. The
 // zero value with Credentials set is ready to use; safe for concurrent use.
 type Authorizer struct {

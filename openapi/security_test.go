@@ -258,15 +258,15 @@ func TestEnvVarNames(t *testing.T) {
 	}
 }
 
-// failingCreds returns an error that (wrongly) contains the secret, to check
-// that the package scrubs what it reports.
-type leakyCreds struct{ secret string }
-
-func (l leakyCreds) Credential(_ context.Context, _ string, sc *SecurityScheme) (Credential, bool, error) {
-	if sc.Name == "cc" {
-		return Credential{ClientID: "cid", ClientSecret: l.secret}, true, nil
-	}
-	return Credential{Token: l.secret, APIKey: l.secret, Username: "u", Password: l.secret}, true, nil
+// leakyCreds returns credentials that are all the secret, to check that
+// the package scrubs what it reports.
+func leakyCreds(secret string) Credentials {
+	return CredentialsFunc(func(_ context.Context, _ string, sc *SecurityScheme) (Credential, bool, error) {
+		if sc.Name == "cc" {
+			return Credential{ClientID: "cid", ClientSecret: secret}, true, nil
+		}
+		return Credential{Token: secret, APIKey: secret, Username: "u", Password: secret}, true, nil
+	})
 }
 
 // TestNoSecretInErrors drives every error path that has a credential at hand
@@ -288,11 +288,11 @@ func TestNoSecretInErrors(t *testing.T) {
 	defer echo.Close()
 	for _, tokenURL := range []string{echo.URL, "http://127.0.0.1:1/token", "::bad url " + secret, echo.URL + "/?" + secret} {
 		d := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", tokenURL, 1), "")
-		auth := &Authorizer{Credentials: leakyCreds{secret}}
+		auth := &Authorizer{Credentials: leakyCreds(secret)}
 		collect(d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "s", Auth: auth, BaseURL: "http://127.0.0.1:1"}))
 	}
 	d := mustParse(t, secYAML, "")
-	auth := &Authorizer{Credentials: leakyCreds{secret}}
+	auth := &Authorizer{Credentials: leakyCreds(secret)}
 	for _, id := range []string{"doc", "key", "both"} {
 		req, err := d.OperationByID(id).BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "s", Auth: auth, BaseURL: "http://127.0.0.1:1"})
 		collect(req, err)

@@ -131,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "-live needs a Hookdeck API key: set HOOKDECK_API_KEY to your project's key (Hookdeck dashboard, project settings, API keys)")
 			return 2
 		}
-		creds = bearerFromEnv{key: key}
+		creds = bearerFromEnv(key)
 		fmt.Fprintln(stdout, "running against https://api.hookdeck.com")
 	} else {
 		fake, err := hookdeckfake.New(append([]hookdeckfake.Option{hookdeckfake.WithSpecDir(specDir)}, w.opts...)...)
@@ -142,7 +142,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv := fake.Start()
 		defer srv.Close()
 		client = srv.Client()
-		creds = bearerFromEnv{key: hookdeckfake.DefaultAPIKey}
+		creds = bearerFromEnv(hookdeckfake.DefaultAPIKey)
 		fmt.Fprintf(stdout, "fake Hookdeck API listening on %s\n", srv.APIURL)
 		if *workflow != referenceWorkflow {
 			docPath, err = placeCorpusWorkflow(*corpusDir, specDir, w.file)
@@ -215,16 +215,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // environment-variable provider, with the variables it would read for the
 // bearerAuth scheme answered by key. A user sets those variables instead;
 // `weft env` lists them.
-type bearerFromEnv struct{ key string }
-
-func (b bearerFromEnv) Credential(ctx context.Context, source string, sc *openapi.SecurityScheme) (openapi.Credential, bool, error) {
-	want := openapi.EnvVarName(source, "bearerAuth", "TOKEN")
-	return openapi.EnvCredentials{Lookup: func(name string) (string, bool) {
-		if name == want {
-			return b.key, true
-		}
-		return os.LookupEnv(name)
-	}}.Credential(ctx, source, sc)
+func bearerFromEnv(key string) openapi.Credentials {
+	return openapi.CredentialsFunc(func(ctx context.Context, source string, sc *openapi.SecurityScheme) (openapi.Credential, bool, error) {
+		want := openapi.EnvVarName(source, "bearerAuth", "TOKEN")
+		return openapi.EnvCredentials{Lookup: func(name string) (string, bool) {
+			if name == want {
+				return key, true
+			}
+			return os.LookupEnv(name)
+		}}.Credential(ctx, source, sc)
+	})
 }
 
 // placeCorpusWorkflow copies a corpus workflow into a temporary tree next to

@@ -25,14 +25,12 @@ var (
 )
 
 // bearer hands the fake's key to every bearerAuth scheme.
-type bearer struct{}
-
-func (bearer) Credential(_ context.Context, _ string, sc *openapi.SecurityScheme) (openapi.Credential, bool, error) {
+var bearer = openapi.CredentialsFunc(func(_ context.Context, _ string, sc *openapi.SecurityScheme) (openapi.Credential, bool, error) {
 	if sc.Name == "bearerAuth" {
 		return openapi.Credential{Token: key}, true, nil
 	}
 	return openapi.Credential{}, false, nil
-}
+})
 
 // place copies a workflow next to our OpenAPI descriptions in a temporary
 // tree (arazzo/ and openapi/ siblings), so its relative source URLs resolve
@@ -97,7 +95,7 @@ func run(t *testing.T, path, workflowID string, f *hookdeckfake.Running, inputs 
 	for _, sd := range doc.SourceDescriptions {
 		opts = append(opts, runtime.WithServer(sd.Name, f.APIURL))
 	}
-	opts = append(opts, runtime.WithCredentials(bearer{}), runtime.WithHTTPClient(f.Client()))
+	opts = append(opts, runtime.WithCredentials(bearer), runtime.WithHTTPClient(f.Client()))
 	r, err := runtime.New(doc, opts...)
 	if err != nil {
 		t.Fatalf("runtime.New: %v", err)

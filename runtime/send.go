@@ -1,0 +1,124 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/weftflow/weft/openapi"
+)
+
+// send performs the HTTP exchange of req, built with rctx (from
+// requestContext; rcancel cancels it, nil when no limit applies), within
+// the request limit, telling the observer.
+func (ru *run) send(ctx, rctx context.Context, rcancel context.CancelCauseFunc, info StepInfo, req *openapi.Request) (*openapi.Response, error) {
+	cfg := &ru.r.cfg
+	o := cfg.observer
+	if o != nil && o.RequestSent != nil {
+		o.RequestSent(RequestInfo{
+			StepInfo: info, Method: req.HTTP.Method, URL: ru.masker.url(req.HTTP.URL.String()),
+			Header: ru.masker.header(req.HTTP.Header), Body: ru.masker.body(req.Body),
+		})
+	}
+	start := time.Now()
+	if rcancel != nil {
+		if ru.limit == nil {
+			ru.limit = limitPool.Get().(*requestLimit)
+		}
+		ru.limit.arm(rcancel, cfg.limits.RequestTimeout)
+		defer ru.limit.disarm()
+	}
+	hr := req.HTTP
+	if pctx := withPlacements(rctx, req.Credentials); pctx != hr.Context() {
+		hr = hr.WithContext(pctx)
+	}
+	if req.Body != nil {
+		// A *bytes.Reader in io.NopCloser, which net/http recognizes as in
+		// memory: it writes headers and body in one syscall (for another
+		// reader it flushes the headers first: two writes per request).
+		hr.Body = io.NopCloser(bytes.NewReader(req.Body))
+	}
+	resp, err := cfg.client.Do(hr)
+	if err != nil {
+		if rerr := ru.stopError(ctx, rctx, err); rerr != nil {
+			return nil, rerr
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.HTTP.Method, ru.masker.mask(req.HTTP.URL.Redacted()), unwrapURLError(err))
+	}
+	r, err := openapi.ReadResponse(resp, cfg.limits.MaxResponseBytes)
+	if err != nil {
+		// A body still arriving when the limit fires or the run is
+		// cancelled ends the run like a limit reached before the headers.
+		if rerr := ru.stopError(ctx, rctx, err); rerr != nil {
+			return nil, rerr
+		}
+		return nil, err
+	}
+	if r.Truncated {
+		return nil, &LimitError{Limit: "MaxResponseBytes", Value: cfg.limits.MaxResponseBytes}
+	}
+	if o != nil && o.ResponseReceived != nil {
+		o.ResponseReceived(ResponseInfo{
+			StepInfo: info, StatusCode: r.StatusCode, Header: ru.masker.header(r.Header),
+			Body: ru.masker.body(r.Raw), Duration: time.Since(start),
+		})
+	}
+	return r, nil
+}
+
+// stopError says whether err, from work done under rctx (ctx bounded by
+// RequestTimeout), must end the run rather than fail the step: it is the
+// context's error when ctx is done, a LimitError naming RequestTimeout when
+// the request limit fired, a LimitError naming MaxResponseBytes for a token
+// response over the cap, and nil otherwise (decisions F8).
+func (ru *run) stopError(ctx, rctx context.Context, err error) error {
+	limits := &ru.r.cfg.limits
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if errors.Is(context.Cause(rctx), context.DeadlineExceeded) {
+		return &LimitError{Limit: "RequestTimeout", Value: limits.RequestTimeout}
+	}
+	var tl *openapi.TooLargeError
+	if errors.As(err, &tl) {
+		return &LimitError{Limit: "MaxResponseBytes", Value: limits.MaxResponseBytes}
+	}
+	return nil
+}
+
+// build builds the step's request. Security may fetch an OAuth2 token on
+// the way: that request gets the same request limit, and its limits and
+// cancellation end the run (stop non-nil) instead of failing the step. The
+// observer hears of it as a KindToken exchange of info's step.
+func (ru *run) build(ctx, rctx context.Context, info StepInfo, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
+	if !st.oauth2 || opts.Auth == nil {
+		req, err = st.op.BuildRequest(rctx, params, b, opts)
+		if err != nil {
+			stop = ru.stopError(ctx, ctx, err)
+		}
+		return req, err, stop
+	}
+	bctx, cancel := context.WithTimeout(ctx, ru.r.cfg.limits.RequestTimeout)
+	defer cancel()
+	bctx = openapi.WithTokenObserver(bctx, func(x openapi.TokenExchange) { ru.tokenExchange(info, x) })
+	req, err = st.op.BuildRequest(bctx, params, b, opts)
+	if err != nil {
+		return req, err, ru.stopError(ctx, bctx, err)
+	}
+	// The request outlives bctx: give it the request context.
+	req.HTTP = req.HTTP.WithContext(rctx)
+	return req, nil, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			return inner
+		}
+	}
+	return err
+}

@@ -32,10 +32,6 @@ type Meta struct {
 	node *yaml.Node
 }
 
-// Node returns the YAML node the object was decoded from (nil for objects
-// built in code).
-func (m *Meta) Node() *yaml.Node { return m.node }
-
 // Document is a decoded Arazzo document (the root "Arazzo Object").
 type Document struct {
 	Meta
@@ -183,11 +179,28 @@ type Parameter struct {
 
 // Reusable is a Reusable Object: a reference to a component, with an
 // optional value that replaces a referenced parameter's value.
+//
+// The validator resolves Reference once and keeps the component it names
+// in the field of the kind the reference stands for (Parameter for a
+// parameter, SuccessAction or FailureAction for an action); that field is
+// nil when the reference did not resolve (Diagnostics say why). The runner
+// executes these links, never the reference.
 type Reusable struct {
 	Meta
 	Reference string
 	Value     any
 	HasValue  bool
+
+	// Parameter is the component parameter Reference names.
+	Parameter *Parameter
+	// SuccessAction is the component success action Reference names.
+	SuccessAction *SuccessAction
+	// FailureAction is the component failure action Reference names.
+	FailureAction *FailureAction
+	// Step is, for an action reference used in a workflow, the step of
+	// that workflow that the component action's stepId names (a
+	// component's stepId depends on where it is used); nil otherwise.
+	Step *Step
 }
 
 // Action types.
@@ -213,6 +226,10 @@ type SuccessAction struct {
 	// $sourceDescriptions.<name>.<workflowId>); nil when WorkflowID is empty
 	// or did not resolve (Diagnostics say why).
 	Target *Target
+	// Step is the step of the same workflow that StepID names, resolved
+	// by the validator; nil when StepID is empty, did not resolve, or the
+	// action is a component (see Reusable.Step).
+	Step *Step
 
 	Reusable *Reusable
 }
@@ -235,6 +252,8 @@ type FailureAction struct {
 	// Target is the workflow that WorkflowID names, resolved as for a
 	// SuccessAction; nil when WorkflowID is empty or did not resolve.
 	Target *Target
+	// Step is the step that StepID names, resolved as for a SuccessAction.
+	Step *Step
 
 	Reusable *Reusable
 }

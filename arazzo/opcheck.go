@@ -23,19 +23,18 @@ type suppliedParam struct {
 	own  bool // declared on the step (not inherited from the workflow)
 }
 
-// resolveParams resolves reusable parameters without reporting (checkReusable
-// reports unknown components).
-func (v *validator) resolveParams(ps []*Parameter, own bool) []suppliedParam {
+// suppliedParams lists the parameters ps supplies, reusable ones through
+// the component checkReusable resolved (skipped when it did not: reported).
+func suppliedParams(ps []*Parameter, own bool) []suppliedParam {
 	var out []suppliedParam
 	for _, p := range ps {
 		name, in := p.Name, p.In
 		if p.Reusable != nil {
-			key, ok := strings.CutPrefix(strings.TrimSpace(p.Reusable.Reference), "$components.parameters.")
-			c := v.doc.Components
-			if !ok || c == nil || c.Parameters[key] == nil {
+			c := p.Reusable.Parameter
+			if c == nil {
 				continue
 			}
-			name, in = c.Parameters[key].Name, c.Parameters[key].In
+			name, in = c.Name, c.In
 		}
 		out = append(out, suppliedParam{p: p, name: name, in: in, own: own})
 	}
@@ -70,7 +69,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		return
 	}
 	declared := shape.Parameters
-	params := append(v.resolveParams(w.Parameters, false), v.resolveParams(s.Parameters, true)...)
+	params := append(suppliedParams(w.Parameters, false), suppliedParams(s.Parameters, true)...)
 	template := op.PathTemplateNames()
 	inTemplate := map[string]bool{}
 	for _, n := range template {

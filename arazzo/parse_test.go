@@ -163,8 +163,8 @@ func TestDecodePositions(t *testing.T) {
 	if fa := doc.Components.FailureActions["again"]; fa.Type != ActionRetry || fa.RetryLimit != nil {
 		t.Errorf("component failure action: %+v", fa)
 	}
-	if doc.Node() == nil || doc.Node().Line != 1 {
-		t.Error("Node() not kept")
+	if doc.node == nil || doc.node.Line != 1 {
+		t.Error("node not kept")
 	}
 	// Parse does not bind targets.
 	if s.Target != nil {

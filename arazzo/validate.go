@@ -83,11 +83,11 @@ func (v *validator) run() {
 	if c := doc.Components; c != nil {
 		for _, k := range sortedKeys(c.SuccessActions) {
 			a := c.SuccessActions[k]
-			v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target)
+			v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target, &a.Step)
 		}
 		for _, k := range sortedKeys(c.FailureActions) {
 			a := c.FailureActions[k]
-			v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target)
+			v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, nil, &a.Target, &a.Step)
 		}
 	}
 	if v.stopped() {
@@ -106,6 +106,12 @@ func sortedKeys[T any](m map[string]T) []string {
 }
 
 func (v *validator) checkWorkflow(w *Workflow) {
+	// Workflow-level parameters first: the steps' checks use them resolved.
+	for _, p := range w.Parameters {
+		if p.Reusable != nil {
+			v.checkReusable(p.Reusable, "parameters")
+		}
+	}
 	steps := map[string]*Step{}
 	for _, s := range w.Steps {
 		if s.StepID == "" {
@@ -123,15 +129,10 @@ func (v *validator) checkWorkflow(w *Workflow) {
 		v.checkStep(w, s, steps)
 	}
 	for _, a := range w.SuccessActions {
-		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
+		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target, &a.Step)
 	}
 	for _, a := range w.FailureActions {
-		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
-	}
-	for _, p := range w.Parameters {
-		if p.Reusable != nil {
-			v.checkReusable(p.Reusable, "parameters")
-		}
+		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target, &a.Step)
 	}
 	v.checkOutputs(w.Outputs)
 }
@@ -178,10 +179,10 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 		}
 	}
 	for _, a := range s.OnSuccess {
-		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
+		v.checkAction(a.Meta, a.Reusable, "successActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target, &a.Step)
 	}
 	for _, a := range s.OnFailure {
-		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target)
+		v.checkAction(a.Meta, a.Reusable, "failureActions", a.Type, a.StepID, a.WorkflowID, steps, &a.Target, &a.Step)
 	}
 	v.checkOutputs(s.Outputs)
 	if n == 1 {
@@ -190,8 +191,10 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 	}
 }
 
-// checkReusable checks a Reusable Object's reference and returns the
-// component it names (nil when it does not resolve).
+// checkReusable resolves a Reusable Object's reference, the one place
+// that does: it stores the component it names on r (Reusable.Parameter,
+// SuccessAction or FailureAction, by kind), reports a reference that does
+// not resolve, and returns the component (nil when none).
 func (v *validator) checkReusable(r *Reusable, kind string) any {
 	pos, ptr := valuePos(r.Meta, "reference")
 	ref := r.Reference
@@ -212,16 +215,16 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 	if c != nil {
 		switch kind {
 		case "parameters":
-			if p := c.Parameters[name]; p != nil {
-				found = p
+			if r.Parameter = c.Parameters[name]; r.Parameter != nil {
+				found = r.Parameter
 			}
 		case "successActions":
-			if a := c.SuccessActions[name]; a != nil {
-				found = a
+			if r.SuccessAction = c.SuccessActions[name]; r.SuccessAction != nil {
+				found = r.SuccessAction
 			}
 		case "failureActions":
-			if a := c.FailureActions[name]; a != nil {
-				found = a
+			if r.FailureAction = c.FailureActions[name]; r.FailureAction != nil {
+				found = r.FailureAction
 			}
 		}
 	}
@@ -234,10 +237,26 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 
 // checkAction checks a success or failure action (steps is nil for
 // actions declared in components, whose stepId depends on the user) and
-// stores the workflow it names, resolved, in *target.
-func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step, target **Target) {
+// stores the workflow and the step it names, resolved, in *target and
+// *step. A reference to a component action resolves the component and,
+// in a workflow, the component's stepId among that workflow's steps
+// (kept in r.Step).
+func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step, target **Target, step **Step) {
 	if r != nil {
-		v.checkReusable(r, kind)
+		c := v.checkReusable(r, kind)
+		switch a := c.(type) {
+		case *SuccessAction:
+			typ, stepID = a.Type, a.StepID
+		case *FailureAction:
+			typ, stepID = a.Type, a.StepID
+		}
+		if stepID != "" && steps != nil {
+			if r.Step = steps[stepID]; r.Step == nil {
+				pos, ptr := valuePos(r.Meta, "reference")
+				v.errorf(pos, ptr, "unknown-step", "a component action's stepId must name a step of every workflow that uses it",
+					"%s action %s targets unknown step %q", typ, r.Reference, stepID)
+			}
+		}
 		return
 	}
 	if stepID != "" && wfID != "" {
@@ -248,7 +267,10 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 		v.warnf(m.Pos, m.Pointer, "action-target", "remove stepId/workflowId from the end action",
 			"end action names a target, which is ignored")
 	}
-	if stepID != "" && steps != nil && steps[stepID] == nil {
+	if stepID != "" && steps != nil {
+		*step = steps[stepID]
+	}
+	if stepID != "" && steps != nil && *step == nil {
 		pos, ptr := valuePos(m, "stepId")
 		v.errorf(pos, ptr, "unknown-step", "stepId must name a step of the same workflow",
 			"%s action targets unknown step %q", typ, stepID)

@@ -169,6 +169,16 @@ func TestSemanticChecks(t *testing.T) {
         operationId: listPets
         parameters: [{reference: $components.parameters.nope}]
 `, ""), "unknown-component", SeverityError, 10, 34},
+		{"component action unknown step", docWith("", `  - workflowId: w
+    steps:
+      - stepId: a
+        operationId: listPets
+        onSuccess: [{reference: $components.successActions.g}]
+`, "components:\n  successActions:\n    g: {name: g, type: goto, stepId: nope}\n"), "unknown-step", SeverityError, 10, 33},
+		{"workflow-level component retry unknown step", docWith("", `  - workflowId: w
+    failureActions: [{reference: $components.failureActions.r}]
+    steps: [{stepId: a, operationId: listPets}]
+`, "components:\n  failureActions:\n    r: {name: r, type: retry, stepId: nope}\n"), "unknown-step", SeverityError, 7, 34},
 		{"parameter without in", docWith("", `  - workflowId: w
     steps:
       - stepId: a
@@ -304,6 +314,58 @@ func TestCleanDocumentBindsTargets(t *testing.T) {
 	s := doc.SourceDescriptions[1]
 	if s.ResolvedType != SourceTypeOpenAPI || s.OpenAPI == nil || s.ResolvedURL.Path != "/store.yaml" {
 		t.Errorf("sniffed source: %+v", s)
+	}
+}
+
+// The validator resolves every Reusable once and keeps the component on
+// the model; a component action's stepId resolves in the workflow that
+// uses it (docs/semantics.md, F6a).
+func TestReusablesResolved(t *testing.T) {
+	src := docWith("", `  - workflowId: w
+    parameters: [{reference: $components.parameters.limit}]
+    failureActions: [{reference: $components.failureActions.again}]
+    steps:
+      - stepId: a
+        operationId: listPets
+        onSuccess: [{reference: $components.successActions.toB}, {name: inline, type: goto, stepId: b}]
+      - stepId: b
+        operationId: listPets
+  - workflowId: v
+    steps:
+      - stepId: b
+        operationId: listPets
+        onSuccess: [{reference: $components.successActions.toB}]
+`, `components:
+  parameters:
+    limit: {name: limit, in: query, value: 5}
+  successActions:
+    toB: {name: toB, type: goto, stepId: b}
+  failureActions:
+    again: {name: again, type: retry, stepId: a}
+`)
+	doc, ds := loadMap(t, src)
+	if ds.HasErrors() {
+		t.Fatalf("unexpected errors:\n%s", diagLines(ds))
+	}
+	c := doc.Components
+	w, v := doc.Workflows[0], doc.Workflows[1]
+	if r := w.Parameters[0].Reusable; r.Parameter != c.Parameters["limit"] || r.SuccessAction != nil || r.FailureAction != nil {
+		t.Errorf("parameter reference: %+v", r)
+	}
+	if r := w.FailureActions[0].Reusable; r.FailureAction != c.FailureActions["again"] || r.Step != w.Steps[0] {
+		t.Errorf("workflow failure action reference: %+v", r)
+	}
+	if r := w.Steps[0].OnSuccess[0].Reusable; r.SuccessAction != c.SuccessActions["toB"] || r.Step != w.Steps[1] {
+		t.Errorf("step success action reference in w: %+v", r)
+	}
+	if a := w.Steps[0].OnSuccess[1]; a.Step != w.Steps[1] {
+		t.Errorf("inline goto step: %+v", a.Step)
+	}
+	if r := v.Steps[0].OnSuccess[0].Reusable; r.SuccessAction != c.SuccessActions["toB"] || r.Step != v.Steps[0] {
+		t.Errorf("the same component in v resolves to v's step: %+v", r)
+	}
+	if c.SuccessActions["toB"].Step != nil {
+		t.Error("a component action's own Step is set; it depends on the user")
 	}
 }
 

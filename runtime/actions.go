@@ -20,7 +20,7 @@ func (ru *run) execSteps(ctx context.Context, f *frame) (*wfResult, error) {
 		case flowNext:
 			i++
 		case flowGotoStep:
-			i = w.index[out.stepID]
+			i = out.step
 		case flowEnd:
 			res := &wfResult{status: out.status, reason: out.reason}
 			if out.status == StatusFailed {
@@ -58,6 +58,7 @@ const (
 type flow struct {
 	kind   flowKind
 	stepID string
+	step   int // index of stepID's step
 	target *workflow
 	inputs map[string]any
 	status Status
@@ -131,7 +132,7 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 				return flow{}, err
 			}
 			if chosen.stepID != "" {
-				if err := ru.runSideStep(ctx, f, chosen.stepID); err != nil {
+				if err := ru.runSideStep(ctx, f, chosen.step); err != nil {
 					return flow{}, err
 				}
 			}
@@ -171,13 +172,9 @@ func (ru *run) failureReason(st *step, rec *StepRecord) string {
 	}
 }
 
-// runSideStep runs the named step once (a retry target), recording its
-// outputs and ignoring its actions.
-func (ru *run) runSideStep(ctx context.Context, f *frame, stepID string) error {
-	i, ok := f.w.index[stepID]
-	if !ok {
-		return fmt.Errorf("unknown step %q", stepID)
-	}
+// runSideStep runs the step at index i once (a retry target), recording
+// its outputs and ignoring its actions.
+func (ru *run) runSideStep(ctx context.Context, f *frame, i int) error {
 	rec, _, _, err := ru.execStep(ctx, f, f.w.steps[i], 1)
 	if err != nil {
 		ru.finish(rec, "error")
@@ -212,7 +209,7 @@ func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchan
 
 func (ru *run) gotoFlow(ctx context.Context, f *frame, env *env, a *action) (flow, error) {
 	if a.stepID != "" {
-		return flow{kind: flowGotoStep, stepID: a.stepID}, nil
+		return flow{kind: flowGotoStep, stepID: a.stepID, step: a.step}, nil
 	}
 	if a.target == nil {
 		return flow{}, fmt.Errorf("goto action %q has no target", a.name)

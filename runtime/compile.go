@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/weftflow/weft/arazzo"
@@ -43,7 +43,6 @@ type workflow struct {
 	defaults   map[string]any
 	secrets    []secretPath // where the inputs hold secrets (see secretPaths)
 	steps      []*step
-	index      map[string]int
 	success    []*action
 	failure    []*action
 	outputs    []output
@@ -97,6 +96,7 @@ type action struct {
 	name       string
 	typ        string
 	stepID     string
+	step       int // index in the workflow's steps of stepID's step
 	workflowID string
 	target     *workflow // goto/retry workflow target
 	criteria   []*criterion
@@ -179,7 +179,7 @@ func (c *compiler) collect(doc *arazzo.Document) {
 	}
 	c.seenDocs[doc] = true
 	for _, wf := range doc.Workflows {
-		w := &workflow{wf: wf, doc: doc, id: wf.WorkflowID, index: map[string]int{}}
+		w := &workflow{wf: wf, doc: doc, id: wf.WorkflowID}
 		c.r.workflows[wf] = w
 		c.order = append(c.order, w)
 	}
@@ -244,10 +244,7 @@ func (c *compiler) compileWorkflow(w *workflow) error {
 	}
 	w.success = c.successActions(w, wf.SuccessActions)
 	w.failure = c.failureActions(w, wf.FailureActions)
-	wfParams := c.params(w.doc, wf.Parameters)
-	for i, s := range wf.Steps {
-		w.index[s.StepID] = i
-	}
+	wfParams := c.params(wf.Parameters)
 	for _, s := range wf.Steps {
 		if err := c.ctx.Err(); err != nil {
 			return err
@@ -285,7 +282,7 @@ func (c *compiler) compileStep(w *workflow, s *arazzo.Step, wfParams []param) *s
 	}
 	// Parameters: workflow-level first, then the step's; the step wins for
 	// the same (name, in) (decisions F7). For workflow steps "in" is unused.
-	own := c.params(w.doc, s.Parameters)
+	own := c.params(s.Parameters)
 	key := func(p param) string {
 		if st.callee != nil {
 			return p.name
@@ -347,36 +344,24 @@ func (c *compiler) value(m *arazzo.Meta, v any) expression.Value {
 	return cv
 }
 
-func (c *compiler) params(doc *arazzo.Document, ps []*arazzo.Parameter) []param {
+func (c *compiler) params(ps []*arazzo.Parameter) []param {
 	var out []param
 	for _, p := range ps {
 		name, in, val, meta := p.Name, p.In, p.Value, &p.Meta
-		if p.Reusable != nil {
-			comp := componentParam(doc, p.Reusable.Reference)
+		if r := p.Reusable; r != nil {
+			comp := r.Parameter
 			if comp == nil {
-				c.errorf(&p.Meta, "unknown parameter component %q", p.Reusable.Reference)
+				c.errorf(&p.Meta, "unresolved parameter reference %q", r.Reference)
 				continue
 			}
 			name, in, val = comp.Name, comp.In, comp.Value
-			if p.Reusable.HasValue {
-				val = p.Reusable.Value
+			if r.HasValue {
+				val = r.Value
 			}
 		}
 		out = append(out, param{name: name, in: in, value: c.value(meta, val)})
 	}
 	return out
-}
-
-func componentKey(ref, kind string) (string, bool) {
-	return strings.CutPrefix(strings.TrimSpace(ref), "$components."+kind+".")
-}
-
-func componentParam(doc *arazzo.Document, ref string) *arazzo.Parameter {
-	key, ok := componentKey(ref, "parameters")
-	if !ok || doc.Components == nil {
-		return nil
-	}
-	return doc.Components.Parameters[key]
 }
 
 func (c *compiler) criteria(cs []*arazzo.Criterion) []*criterion {
@@ -407,20 +392,15 @@ func (c *compiler) outputs(os []*arazzo.Output) []output {
 func (c *compiler) successActions(w *workflow, as []*arazzo.SuccessAction) []*action {
 	var out []*action
 	for _, a := range as {
-		if a.Reusable != nil {
-			key, ok := componentKey(a.Reusable.Reference, "successActions")
-			var comp *arazzo.SuccessAction
-			if ok && w.doc.Components != nil {
-				comp = w.doc.Components.SuccessActions[key]
-			}
-			if comp == nil {
-				c.errorf(&a.Meta, "unknown success action component %q", a.Reusable.Reference)
+		ref := a.Reusable
+		if ref != nil {
+			if a = ref.SuccessAction; a == nil {
+				c.errorf(&ref.Meta, "unresolved success action reference %q", ref.Reference)
 				continue
 			}
-			a = comp
 		}
 		ca := &action{name: a.Name, typ: a.Type, stepID: a.StepID, workflowID: a.WorkflowID, criteria: c.criteria(a.Criteria)}
-		c.bindAction(w, &a.Meta, ca, a.Target, a.Parameters)
+		c.bindAction(w, ref, &a.Meta, ca, a.Target, a.Step, a.Parameters)
 		out = append(out, ca)
 	}
 	return out
@@ -429,17 +409,12 @@ func (c *compiler) successActions(w *workflow, as []*arazzo.SuccessAction) []*ac
 func (c *compiler) failureActions(w *workflow, as []*arazzo.FailureAction) []*action {
 	var out []*action
 	for _, a := range as {
-		if a.Reusable != nil {
-			key, ok := componentKey(a.Reusable.Reference, "failureActions")
-			var comp *arazzo.FailureAction
-			if ok && w.doc.Components != nil {
-				comp = w.doc.Components.FailureActions[key]
-			}
-			if comp == nil {
-				c.errorf(&a.Meta, "unknown failure action component %q", a.Reusable.Reference)
+		ref := a.Reusable
+		if ref != nil {
+			if a = ref.FailureAction; a == nil {
+				c.errorf(&ref.Meta, "unresolved failure action reference %q", ref.Reference)
 				continue
 			}
-			a = comp
 		}
 		ca := &action{name: a.Name, typ: a.Type, stepID: a.StepID, workflowID: a.WorkflowID, criteria: c.criteria(a.Criteria), retryLimit: 1}
 		if a.RetryAfter != nil {
@@ -448,36 +423,33 @@ func (c *compiler) failureActions(w *workflow, as []*arazzo.FailureAction) []*ac
 		if a.RetryLimit != nil {
 			ca.retryLimit = *a.RetryLimit
 		}
-		c.bindAction(w, &a.Meta, ca, a.Target, a.Parameters)
+		c.bindAction(w, ref, &a.Meta, ca, a.Target, a.Step, a.Parameters)
 		out = append(out, ca)
 	}
 	return out
 }
 
-func (c *compiler) bindAction(w *workflow, m *arazzo.Meta, a *action, target *arazzo.Target, ps []*arazzo.Parameter) {
+// bindAction links a compiled action to the workflow and the step the
+// validator resolved; ref is the Reusable the action was reached through
+// (nil for an inline action), whose Step is the step in w, since a
+// component's stepId depends on the workflow that uses it.
+func (c *compiler) bindAction(w *workflow, ref *arazzo.Reusable, m *arazzo.Meta, a *action, target *arazzo.Target, st *arazzo.Step, ps []*arazzo.Parameter) {
 	if a.workflowID != "" {
 		a.target = c.resolved(target)
 		if a.target == nil {
 			c.errorf(m, "action %q names unknown workflow %q", a.name, a.workflowID)
 		}
 	}
+	if ref != nil {
+		st = ref.Step
+	}
 	if a.stepID != "" {
-		if _, ok := w.index[a.stepID]; !ok {
-			if _, ok := stepIndex(w.wf, a.stepID); !ok {
-				c.errorf(m, "action %q names unknown step %q", a.name, a.stepID)
-			}
+		a.step = slices.Index(w.wf.Steps, st)
+		if st == nil || a.step < 0 {
+			c.errorf(m, "action %q names unknown step %q", a.name, a.stepID)
 		}
 	}
-	a.params = c.params(w.doc, ps)
-}
-
-func stepIndex(wf *arazzo.Workflow, id string) (int, bool) {
-	for i, s := range wf.Steps {
-		if s.StepID == id {
-			return i, true
-		}
-	}
-	return 0, false
+	a.params = c.params(ps)
 }
 
 var secretName = regexp.MustCompile(`(?i)(secret|token|password|passwd|api[-_]?key|authorization|credential)`)

@@ -23,8 +23,14 @@
 // operations are bound. docs/security.md has the details.
 //
 // Every object of the model embeds [Meta]: its file, line and column, its
-// JSON pointer and its "x-" extensions. Reusable Objects stay visible as
-// [Reusable] values; the runtime resolves them.
+// JSON pointer and its "x-" extensions. Every reference is resolved once,
+// by the validator, and the result kept on the model: [Step.Target],
+// [SuccessAction.Target] and [SuccessAction.Step] (likewise for failure
+// actions), [Workflow.Dependencies], and for a Reusable Object the component
+// it names ([Reusable.Parameter], [Reusable.SuccessAction],
+// [Reusable.FailureAction]) and, for a component action used in a workflow,
+// the step of that workflow its stepId names ([Reusable.Step]). The runner
+// executes these links; it never looks a name up.
 //
 // # Validation
 //
@@ -41,7 +47,8 @@
 //     Errors are reported once per location (code "schema").
 //   - Semantic checks: unique workflowIds and stepIds, exactly one target
 //     per step, operation and workflow targets exist and are unambiguous,
-//     goto/retry targets exist, dependsOn names exist and form no cycle,
+//     goto/retry targets exist (a component action's stepId in every
+//     workflow that uses it), dependsOn names exist and form no cycle,
 //     $components references exist and have the right kind, operation-step
 //     parameters have "in", output names match ^[a-zA-Z0-9\.\-_]+$.
 //   - Expressions (package expression): every runtime expression, template

@@ -25,7 +25,7 @@
 // bound them (a test compares both over every operation of the corpus).
 //
 // The schema layer is kin-openapi (github.com/getkin/kin-openapi), loaded
-// only when a response is validated or [Operation.KinRoute] is called: a
+// only when a response is validated: a
 // minimal document is cut out of the node tree (openapi version, info,
 // document servers and security, the operations' path items with only those
 // operations and the path-level parameters and servers, and every entry
@@ -39,7 +39,7 @@
 // openapi3filter.ValidateResponse.
 //
 // When kin-openapi cannot load an operation (a broken $ref or schema in what
-// the operation uses), KinRoute reports why, and response validation then
+// the operation uses), loading it reports why, and response validation then
 // checks status and content type only, with a finding saying why the schema
 // was not checked. Parts of the description the operation does not use
 // never matter; a budget, duplicate key or $ref cycle reached only from the

@@ -59,6 +59,10 @@ type Authorizer struct {
 	// MaxResponseBytes caps a token response body (0: 1 MiB); a longer one
 	// fails the token request with a *TooLargeError.
 	MaxResponseBytes int64
+	// TokenTimeout bounds each OAuth2 token request (0: only the context
+	// bounds it). One it cuts short fails with an error matching
+	// context.DeadlineExceeded.
+	TokenTimeout time.Duration
 	// ClientAuthInBody sends the OAuth2 client id and secret as form fields
 	// instead of HTTP basic authentication (RFC 6749 section 2.3.1).
 	ClientAuthInBody bool
@@ -226,16 +230,19 @@ type Placement struct {
 // server URL; [Operation.BuildRequest] resolves it against the server the
 // request goes to, its base URL override included.
 func (a *Authorizer) Apply(ctx context.Context, op *Operation, req *http.Request, source string) ([]string, error) {
-	s, _, err := a.apply(ctx, op, req, source, "")
-	return s, err
+	var out Request
+	err := a.apply(ctx, op, req, source, "", &out)
+	return out.Secrets, err
 }
 
-// apply is Apply that also says where each credential was placed. server
-// is the server URL of the call, which a relative tokenUrl is resolved
-// against ("": the operation's declared server).
-func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request, source, server string) ([]string, []Placement, error) {
+// apply is Apply that records on out what it did: the secrets, where each
+// credential was placed, and the OAuth2 schemes it applied (which
+// [Authorizer.Send] authorizes afresh after a 401). server is the server
+// URL of the call, which a relative tokenUrl is resolved against ("": the
+// operation's declared server).
+func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request, source, server string, out *Request) error {
 	if a == nil || a.Credentials == nil || op == nil {
-		return nil, nil, nil
+		return nil
 	}
 	d := op.Description
 	type applied struct {
@@ -257,7 +264,7 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 			}
 			cred, ok, err := a.Credentials.Credential(ctx, source, sc)
 			if err != nil {
-				return nil, nil, fmt.Errorf("openapi: credentials for %s/%s: %w", source, sc.Name, err)
+				return credentialsError(source, sc, err)
 			}
 			if !ok || !usable(sc, cred) {
 				plan = nil
@@ -276,13 +283,17 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 		} else {
 			placed = make([]Placement, 0, len(plan))
 		}
+		cl := call{op: op, source: source, server: server}
 		for i, p := range plan {
-			s, err := a.applyOne(ctx, req, call{op: op, source: source, server: server}, p.sc, p.cred, p.req.Scopes)
+			s, err := a.applyOne(ctx, req, cl, p.sc, p.cred, p.req.Scopes)
 			if err != nil {
-				return nil, nil, err
+				return err
 			}
 			if !shared {
 				placed = append(placed, placement(p.sc))
+			}
+			if p.sc.Type == "oauth2" {
+				out.oauth = append(out.oauth, oauthApplied{sc: p.sc, scopes: p.req.Scopes})
 			}
 			if i == 0 {
 				// The common single-scheme case returns applyOne's slice as is.
@@ -291,9 +302,18 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 			}
 			secrets = append(secrets[:len(secrets):len(secrets)], s...)
 		}
-		return secrets, placed, nil
+		out.Secrets, out.Credentials = secrets, placed
+		if len(out.oauth) > 0 {
+			out.auth, out.call = a, cl
+		}
+		return nil
 	}
-	return nil, nil, nil
+	return nil
+}
+
+// credentialsError is the error of a Credentials provider that failed.
+func credentialsError(source string, sc *SecurityScheme, err error) error {
+	return fmt.Errorf("openapi: credentials for %s/%s: %w", source, sc.Name, err)
 }
 
 // placement says where applyOne puts the credential of sc.
@@ -423,6 +443,11 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 	defer e.mu.Unlock()
 	if e.token != "" && (e.expires.IsZero() || time.Now().Before(e.expires)) {
 		return e.token, nil
+	}
+	if a.TokenTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, a.TokenTimeout)
+		defer cancel()
 	}
 	form := url.Values{"grant_type": {"client_credentials"}}
 	if len(scopes) > 0 {

@@ -140,7 +140,7 @@ func NewContext(ctx context.Context, doc *arazzo.Document, opts ...Option) (*Run
 		cfg:       cfg,
 		workflows: map[*arazzo.Workflow]*workflow{},
 		entry:     map[string]*workflow{},
-		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes},
+		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes, TokenTimeout: cfg.limits.RequestTimeout},
 	}
 	c := &compiler{r: r, ctx: ctx, seenDocs: map[*arazzo.Document]bool{}}
 	c.collect(doc)

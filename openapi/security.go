@@ -419,7 +419,7 @@ func (a *Authorizer) applyOne(ctx context.Context, req *http.Request, cl call, s
 
 // clientCredentialsToken returns a cached token or fetches one (RFC 6749
 // section 4.4). Concurrent callers share one fetch. Tokens are cached per
-// source, scheme and token URL.
+// source, scheme, token URL and set of scopes (tokenKey).
 //
 // With an observer in ctx ([WithTokenObserver]) every fetch is reported to
 // it once it has ended.
@@ -428,7 +428,7 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 	if err != nil {
 		return "", err
 	}
-	key := cl.source + "\x00" + sc.Name + "\x00" + tokenURL
+	key := tokenKey(cl.source, sc.Name, tokenURL, scopes)
 	a.mu.Lock()
 	if a.tokens == nil {
 		a.tokens = map[string]*tokenEntry{}
@@ -534,6 +534,23 @@ func (a *Authorizer) clientCredentialsToken(ctx context.Context, cl call, sc *Se
 		}
 	}
 	return e.token, nil
+}
+
+// tokenKey is the token cache key: a token is shared by the requests of one
+// source and scheme that ask the same token URL for the same set of scopes
+// (in any order); two requirements naming different scopes of one scheme
+// get a token each.
+func tokenKey(source, scheme, tokenURL string, scopes []string) string {
+	key := source + "\x00" + scheme + "\x00" + tokenURL
+	switch len(scopes) {
+	case 0:
+		return key
+	case 1:
+		return key + "\x00" + scopes[0]
+	}
+	sorted := append([]string(nil), scopes...)
+	sort.Strings(sorted)
+	return key + "\x00" + strings.Join(sorted, " ")
 }
 
 // resolveTokenURL returns the URL a token request for sc goes to: its

@@ -43,7 +43,7 @@ type TokenRequest struct {
 }
 
 // Server is the token endpoint. Its fields are read at each request; set
-// them before the first.
+// them before the first (Fail changes the answer later).
 type Server struct {
 	*httptest.Server
 
@@ -53,16 +53,29 @@ type Server struct {
 	// ExpiresIn is the expires_in member of each response ("": none),
 	// written as is (a number or a JSON string).
 	ExpiresIn string
-	// Status, when non-zero, is answered to every request instead of a
-	// token, with Body.
-	Status int
-	Body   string
+	// Value makes the access token of the n-th token issued (from 1) for
+	// the sorted scopes (nil: "tok-<n>", then "-" and the scopes joined
+	// with "+" when there are any).
+	Value func(n int, scopes []string) string
+	// Extra members are added to every token response (refresh_token,
+	// id_token, padding).
+	Extra map[string]any
 	// Path is the token path ("": any path).
 	Path string
 
 	mu       sync.Mutex
+	status   int
+	body     string
 	tokens   []*Token
 	requests []TokenRequest
+}
+
+// Fail makes the endpoint answer every later request with status and body
+// (a JSON error object) instead of a token; status 0 issues tokens again.
+func (s *Server) Fail(status int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status, s.body = status, body
 }
 
 // New starts a token endpoint and closes it when t ends.
@@ -92,12 +105,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.requests = append(s.requests, tr)
+	status, body := s.status, s.body
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	switch {
-	case s.Status != 0:
-		w.WriteHeader(s.Status)
-		fmt.Fprint(w, s.Body)
+	case status != 0:
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
 		return
 	case s.Path != "" && r.URL.Path != s.Path:
 		http.NotFound(w, r)
@@ -114,11 +128,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	scopes := strings.Fields(r.PostForm.Get("scope"))
 	sort.Strings(scopes)
 	s.mu.Lock()
-	tok := &Token{Value: fmt.Sprintf("tok-%d", len(s.tokens)+1), Scopes: scopes}
-	if len(scopes) > 0 {
-		tok.Value += "-" + strings.Join(scopes, "+")
+	tok := &Token{Scopes: scopes}
+	if n := len(s.tokens) + 1; s.Value != nil {
+		tok.Value = s.Value(n, scopes)
+	} else {
+		tok.Value = fmt.Sprintf("tok-%d", n)
+		if len(scopes) > 0 {
+			tok.Value += "-" + strings.Join(scopes, "+")
+		}
 	}
-	resp := map[string]any{"access_token": tok.Value, "token_type": "Bearer"}
+	resp := map[string]any{}
+	for k, v := range s.Extra {
+		resp[k] = v
+	}
+	resp["access_token"], resp["token_type"] = tok.Value, "Bearer"
 	if s.ExpiresIn != "" {
 		resp["expires_in"] = json.RawMessage(s.ExpiresIn)
 		var secs float64

@@ -33,6 +33,8 @@ type Token struct {
 
 // TokenRequest is one request the endpoint received.
 type TokenRequest struct {
+	// Path is the request's URL path.
+	Path string
 	// Form is the parsed form body.
 	Form url.Values
 	// Authorization is the Authorization header as sent.
@@ -81,10 +83,15 @@ func (s *Server) Fail(status int, body string) {
 // New starts a token endpoint and closes it when t ends.
 func New(t testing.TB) *Server {
 	s := &Server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewServer(http.HandlerFunc(s.ServeHTTP))
 	t.Cleanup(s.Close)
 	return s
 }
+
+// NewHandler returns a token endpoint that does not listen: a test serves
+// it from its own server (ServeHTTP) when the token URL must share the
+// API's origin. Its embedded httptest.Server is nil (no URL, no TokenURL).
+func NewHandler() *Server { return &Server{} }
 
 // TokenURL is the endpoint's URL at Path ("/token" when Path is "").
 func (s *Server) TokenURL() string {
@@ -94,9 +101,10 @@ func (s *Server) TokenURL() string {
 	return s.URL + s.Path
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers one token request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	tr := TokenRequest{Form: r.PostForm, Authorization: r.Header.Get("Authorization")}
+	tr := TokenRequest{Path: r.URL.Path, Form: r.PostForm, Authorization: r.Header.Get("Authorization")}
 	if u, p, ok := r.BasicAuth(); ok {
 		tr.ClientID, _ = url.QueryUnescape(u)
 		tr.ClientSecret, _ = url.QueryUnescape(p)

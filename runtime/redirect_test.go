@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
-	"github.com/weftflow/weft/openapi"
 	"github.com/weftflow/weft/internal/oauthfake"
+	"github.com/weftflow/weft/openapi"
 	"github.com/weftflow/weft/runtime"
 )
 

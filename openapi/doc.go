@@ -78,9 +78,11 @@
 // An [Authorizer] applies the operation's security requirements (else the
 // document's): the first requirement whose every scheme has credentials.
 // apiKey (header, query, cookie), HTTP basic and bearer, and OAuth2 client
-// credentials (token fetched from tokenUrl, cached per source, scheme and
-// token URL until it expires, shared by concurrent callers, dropped by
-// [Authorizer.Invalidate]) are supported. A relative tokenUrl is resolved
+// credentials (token fetched from tokenUrl, cached per source, scheme,
+// token URL and set of scopes until it expires, shared by concurrent
+// callers, dropped by [Authorizer.Invalidate]) are supported.
+// [Authorizer.Send] sends a built request and, after a 401 to an OAuth2
+// credential, authorizes it afresh and resends it once. A relative tokenUrl is resolved
 // (RFC 3986) against the server URL the request goes to, a base URL override
 // included; an absolute one is used as written. [EnvCredentials] reads credentials
 // from environment variables named WEFT_<SOURCE>_<SCHEME>_<PART>; see

@@ -787,7 +787,8 @@ func normalizeYAML(v any) any {
 }
 
 // usesOAuth2 reports whether any security requirement of op names an
-// OAuth2 scheme (a 401 then triggers one token refresh).
+// OAuth2 scheme (its requests may fetch a token, which build and
+// sendAuthorized report to the observer).
 func usesOAuth2(op *openapi.Operation) bool {
 	for _, req := range op.Security() {
 		for _, sr := range req {

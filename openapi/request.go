@@ -55,11 +55,9 @@ type Request struct {
 	// Operation is the operation the request was built for.
 	Operation *Operation
 
-	// auth, call and oauth are set when auth put OAuth2 credentials on
-	// the request: what Authorizer.Send needs to authorize it afresh.
-	auth  *Authorizer
-	call  call
-	oauth []oauthApplied
+	// reauth is set when an Authorizer put OAuth2 credentials on the
+	// request: what Authorizer.Send needs to authorize it afresh.
+	reauth *reauth
 }
 
 // Servers returns the servers that apply to the operation, by OpenAPI's

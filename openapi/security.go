@@ -293,7 +293,10 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 				placed = append(placed, placement(p.sc))
 			}
 			if p.sc.Type == "oauth2" {
-				out.oauth = append(out.oauth, oauthApplied{sc: p.sc, scopes: p.req.Scopes})
+				if out.reauth == nil {
+					out.reauth = &reauth{auth: a, call: cl}
+				}
+				out.reauth.oauth = append(out.reauth.oauth, oauthApplied{sc: p.sc, scopes: p.req.Scopes})
 			}
 			if i == 0 {
 				// The common single-scheme case returns applyOne's slice as is.
@@ -303,9 +306,6 @@ func (a *Authorizer) apply(ctx context.Context, op *Operation, req *http.Request
 			secrets = append(secrets[:len(secrets):len(secrets)], s...)
 		}
 		out.Secrets, out.Credentials = secrets, placed
-		if len(out.oauth) > 0 {
-			out.auth, out.call = a, cl
-		}
 		return nil
 	}
 	return nil

@@ -10,8 +10,16 @@ import (
 // http.RoundTripper is under an http.Client.
 type SendFunc func(req *Request) (*Response, error)
 
-// oauthApplied is an OAuth2 credential security put on a request: what
-// [Authorizer.Send] needs to authorize a copy of it afresh.
+// reauth is what [Authorizer.Send] needs to authorize a copy of a request
+// afresh: the Authorizer that put OAuth2 credentials on it, the call, and
+// those credentials' schemes.
+type reauth struct {
+	auth  *Authorizer
+	call  call
+	oauth []oauthApplied
+}
+
+// oauthApplied is an OAuth2 credential security put on a request.
 type oauthApplied struct {
 	sc     *SecurityScheme
 	scopes []string
@@ -32,7 +40,7 @@ type oauthApplied struct {
 // or whose Authorization header a parameter set, is sent once.
 func (a *Authorizer) Send(ctx context.Context, req *Request, send SendFunc) (*Request, *Response, error) {
 	resp, err := send(req)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || a == nil || req.auth != a || len(req.oauth) == 0 {
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || a == nil || req.reauth == nil || req.reauth.auth != a {
 		return req, resp, err
 	}
 	again, aerr := a.reauthorize(ctx, req)
@@ -46,7 +54,8 @@ func (a *Authorizer) Send(ctx context.Context, req *Request, send SendFunc) (*Re
 // reauthorize returns a copy of r whose OAuth2 credentials are applied
 // afresh, after dropping the cached tokens of r's source.
 func (a *Authorizer) reauthorize(ctx context.Context, r *Request) (*Request, error) {
-	a.Invalidate(r.call.source)
+	ra := r.reauth
+	a.Invalidate(ra.call.source)
 	hr := r.HTTP.Clone(r.HTTP.Context())
 	if hr.GetBody != nil {
 		if b, err := hr.GetBody(); err == nil {
@@ -56,17 +65,17 @@ func (a *Authorizer) reauthorize(ctx context.Context, r *Request) (*Request, err
 	out := *r
 	out.HTTP = hr
 	secrets := append([]string(nil), r.Secrets...)
-	for _, p := range r.oauth {
-		cred, ok, err := a.Credentials.Credential(ctx, r.call.source, p.sc)
+	for _, p := range ra.oauth {
+		cred, ok, err := a.Credentials.Credential(ctx, ra.call.source, p.sc)
 		if err != nil {
-			return nil, credentialsError(r.call.source, p.sc, err)
+			return nil, credentialsError(ra.call.source, p.sc, err)
 		}
 		if !ok || !usable(p.sc, cred) {
 			// The scheme's credentials are gone: the copy keeps the ones
 			// it has.
 			continue
 		}
-		s, err := a.applyOne(ctx, hr, r.call, p.sc, cred, p.scopes)
+		s, err := a.applyOne(ctx, hr, ra.call, p.sc, cred, p.scopes)
 		if err != nil {
 			return nil, err
 		}

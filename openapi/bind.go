@@ -176,13 +176,13 @@ func (op *Operation) PathTemplateNames() []string {
 // header is never among an operation's Parameters.
 func IgnoredHeader(name string) bool { return ignoredHeader(name) }
 
-// KinRoute returns the operation as loaded by kin-openapi (a router-free
+// schemaRoute returns the operation as loaded by kin-openapi (a router-free
 // route: Spec is a minimal document holding the operation, shared with the
 // other operations registered by Description.WillValidate). When
 // kin-openapi could not load it the error says why; requests are built from
 // the node tree either way, and responses are then checked for status and
 // content type only.
-func (op *Operation) KinRoute(ctx context.Context) (*routers.Route, error) {
+func (op *Operation) schemaRoute(ctx context.Context) (*routers.Route, error) {
 	if _, err := op.bind(ctx); err != nil {
 		return nil, err
 	}

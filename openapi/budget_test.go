@@ -167,7 +167,7 @@ func TestNestingWithinBudget(t *testing.T) {
 	schema := strings.Repeat(`{"type":"array","items":`, 300) + `{"type":"string"}` + strings.Repeat("}", 300)
 	src := `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":` + schema + `}}}}}}}}`
 	d := mustParse(t, src, "")
-	route, err := d.OperationByID("a").KinRoute(context.Background())
+	route, err := d.OperationByID("a").schemaRoute(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestBulkEntriesMatchFullDecode(t *testing.T) {
 	src = strings.Replace(src, "x-shared: &shared\n  type: string\n  maxLength: 3\n", "", 1)
 	lz, full := parseBoth(t, src)
 	ctx := context.Background()
-	if _, err := lz.OperationByID("get7").KinRoute(ctx); err != nil {
+	if _, err := lz.OperationByID("get7").schemaRoute(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var g *entryGroup
@@ -43,7 +43,7 @@ func TestBulkEntriesMatchFullDecode(t *testing.T) {
 	if _, ok := lz2.pointer(lz2.root, "/components/schemas/S1"); !ok {
 		t.Fatal("S1")
 	}
-	if _, err := lz2.OperationByID("get7").KinRoute(ctx); err != nil {
+	if _, err := lz2.OperationByID("get7").schemaRoute(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, ls := range lz2.lazy {

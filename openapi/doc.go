@@ -25,7 +25,7 @@
 // bound them (a test compares both over every operation of the corpus).
 //
 // The schema layer is kin-openapi (github.com/getkin/kin-openapi), loaded
-// only when a response is validated or [Operation.KinRoute] is called: a
+// only when a response is validated: a
 // minimal document is cut out of the node tree (openapi version, info,
 // document servers and security, the operations' path items with only those
 // operations and the path-level parameters and servers, and every entry
@@ -39,7 +39,7 @@
 // openapi3filter.ValidateResponse.
 //
 // When kin-openapi cannot load an operation (a broken $ref or schema in what
-// the operation uses), KinRoute reports why, and response validation then
+// the operation uses), loading it reports why, and response validation then
 // checks status and content type only, with a finding saying why the schema
 // was not checked. Parts of the description the operation does not use
 // never matter; a budget, duplicate key or $ref cycle reached only from the
@@ -78,9 +78,11 @@
 // An [Authorizer] applies the operation's security requirements (else the
 // document's): the first requirement whose every scheme has credentials.
 // apiKey (header, query, cookie), HTTP basic and bearer, and OAuth2 client
-// credentials (token fetched from tokenUrl, cached per source, scheme and
-// token URL until it expires, shared by concurrent callers, dropped by
-// [Authorizer.Invalidate]) are supported. A relative tokenUrl is resolved
+// credentials (token fetched from tokenUrl, cached per source, scheme,
+// token URL and set of scopes until it expires, shared by concurrent
+// callers, dropped by [Authorizer.Invalidate]) are supported.
+// [Authorizer.Send] sends a built request and, after a 401 to an OAuth2
+// credential, authorizes it afresh and resends it once. A relative tokenUrl is resolved
 // (RFC 3986) against the server URL the request goes to, a base URL override
 // included; an absolute one is used as written. [EnvCredentials] reads credentials
 // from environment variables named WEFT_<SOURCE>_<SCHEME>_<PART>; see

@@ -23,7 +23,7 @@ func mustRoute(t testing.TB, op *Operation) {
 	if op == nil {
 		t.Fatal("operation not found")
 	}
-	if _, err := op.KinRoute(context.Background()); err != nil {
+	if _, err := op.schemaRoute(context.Background()); err != nil {
 		t.Fatalf("%s not bound through kin-openapi: %v", op, err)
 	}
 }
@@ -83,7 +83,7 @@ components:
 `, "")
 	op := d.OperationByID("list")
 	mustRoute(t, op)
-	route, _ := op.KinRoute(context.Background())
+	route, _ := op.schemaRoute(context.Background())
 	ids := route.Operation.Parameters[0]
 	if ids.Ref != "#/components/parameters/Ids" || ids.Value == nil || ids.Value.Schema.Value == nil || !ids.Value.Schema.Value.Type.Is("array") {
 		t.Fatalf("kin parameter = %+v", ids)
@@ -114,7 +114,7 @@ components:
 	}
 	// the broken operation falls back to the node tree and says why
 	un := d.OperationByID("unrelated")
-	if _, err := un.KinRoute(context.Background()); err == nil {
+	if _, err := un.schemaRoute(context.Background()); err == nil {
 		t.Error("broken $ref: want a kin-openapi error")
 	}
 	if _, err := un.BuildRequest(context.Background(), nil, nil, RequestOptions{BaseURL: rec.URL}); err != nil {
@@ -244,7 +244,7 @@ definitions:
 `, "")
 	find := d.OperationByID("find")
 	mustRoute(t, find)
-	route, _ := find.KinRoute(context.Background())
+	route, _ := find.schemaRoute(context.Background())
 	if p := route.Operation.Parameters[0].Value; p == nil || p.Style != "pipeDelimited" {
 		t.Fatalf("openapi2conv did not convert collectionFormat pipes: %+v", p)
 	}
@@ -361,7 +361,7 @@ func TestKinMistOperations(t *testing.T) {
 	n := 0
 	for i := 0; i < len(ops); i += 40 {
 		n++
-		if _, err := ops[i].KinRoute(context.Background()); err != nil {
+		if _, err := ops[i].schemaRoute(context.Background()); err != nil {
 			fallbacks++
 			t.Logf("%s: %v", ops[i], err)
 		}
@@ -410,7 +410,7 @@ func TestKinCorpusBinding(t *testing.T) {
 				break
 			}
 			ops++
-			if _, err := op.KinRoute(context.Background()); err != nil {
+			if _, err := op.schemaRoute(context.Background()); err != nil {
 				fallbacks++
 				if testing.Verbose() {
 					t.Logf("%s %s: %v", p, op, err)

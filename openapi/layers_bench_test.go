@@ -174,7 +174,7 @@ func benchValidateFour(b *testing.B, shared bool) {
 			d.WillValidate(ops...)
 		}
 		for _, op := range ops {
-			if _, err := op.KinRoute(ctx); err != nil {
+			if _, err := op.schemaRoute(ctx); err != nil {
 				b.Fatal(err)
 			}
 			_ = op.ValidateResponse(ctx, nil, resp)

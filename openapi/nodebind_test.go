@@ -303,10 +303,10 @@ paths:
 	}
 	done, stop := context.WithCancel(context.Background())
 	stop()
-	if _, err := op.KinRoute(done); err == nil {
+	if _, err := op.schemaRoute(done); err == nil {
 		t.Fatal("kin-openapi route with a cancelled context succeeded")
 	}
-	if _, err := op.KinRoute(context.Background()); err != nil {
+	if _, err := op.schemaRoute(context.Background()); err != nil {
 		t.Fatalf("kin-openapi route after a cancelled one: %v", err)
 	}
 }
@@ -336,9 +336,9 @@ components:
 	ctx := context.Background()
 	a, b, c := d.OperationByID("a"), d.OperationByID("b"), d.OperationByID("c")
 	d.WillValidate(a, b)
-	ra, err1 := a.KinRoute(ctx)
-	rb, err2 := b.KinRoute(ctx)
-	rc, err3 := c.KinRoute(ctx)
+	ra, err1 := a.schemaRoute(ctx)
+	rb, err2 := b.schemaRoute(ctx)
+	rc, err3 := c.schemaRoute(ctx)
 	if err1 != nil || err2 != nil || err3 != nil {
 		t.Fatal(err1, err2, err3)
 	}

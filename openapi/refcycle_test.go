@@ -14,7 +14,7 @@ const cycleHead = "openapi: 3.0.3\ninfo: {title: c, version: \"1\"}\n"
 // operation that reaches it fails with a *RefCycleError naming the cycle and
 // its position. Before, the parameter was silently dropped and the schema
 // cycle was passed to kin-openapi as is. A cycle reached only from the
-// responses fails the schema layer (KinRoute, ValidateResponse), not the
+// responses fails the schema layer (schemaRoute, ValidateResponse), not the
 // request binding, which never reads response schemas.
 func TestRefCycleReported(t *testing.T) {
 	cases := map[string]struct{ src, refs, at string }{
@@ -62,7 +62,7 @@ components:
 				if err != nil {
 					t.Fatalf("Parameters: %v (the cycle is in a response schema)", err)
 				}
-				_, err = op.KinRoute(context.Background())
+				_, err = op.schemaRoute(context.Background())
 				if fs := findingText(op.ValidateResponse(context.Background(), nil, fuzzResp)); !strings.Contains(fs, "response not validated") || !strings.Contains(fs, "$ref cycle at "+c.at) {
 					t.Errorf("ValidateResponse: %s", fs)
 				}
@@ -139,7 +139,7 @@ components:
 	if err != nil || len(ps) != 1 || ps[0].Name != "limit" {
 		t.Fatalf("parameters = %v, %v", ps, err)
 	}
-	route, err := op.KinRoute(context.Background())
+	route, err := op.schemaRoute(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,10 @@ type Request struct {
 	BodyValue any
 	// Operation is the operation the request was built for.
 	Operation *Operation
+
+	// reauth is set when an Authorizer put OAuth2 credentials on the
+	// request: what Authorizer.Send needs to authorize it afresh.
+	reauth *reauth
 }
 
 // Servers returns the servers that apply to the operation, by OpenAPI's
@@ -299,11 +303,9 @@ func (op *Operation) BuildRequest(ctx context.Context, params []ParamValue, body
 	if opts.Auth != nil && req.Header.Get("Authorization") == "" {
 		// An explicit Authorization header parameter means the step handles
 		// authentication itself.
-		secrets, placed, err := opts.Auth.apply(ctx, op, req, opts.Source, server)
-		if err != nil {
+		if err := opts.Auth.apply(ctx, op, req, opts.Source, server, out); err != nil {
 			return nil, err
 		}
-		out.Secrets, out.Credentials = secrets, placed
 	}
 	return out, nil
 }

@@ -539,7 +539,7 @@ components: {schemas: {}}
 			t.Errorf("%s: Authorization = %q", id, w.Header.Get("Authorization"))
 		}
 	}
-	if _, err := d.OperationByID("broken").KinRoute(context.Background()); err == nil {
+	if _, err := d.OperationByID("broken").schemaRoute(context.Background()); err == nil {
 		t.Error("broken: want the node-tree binding")
 	}
 

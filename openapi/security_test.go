@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/weftflow/weft/internal/oauthfake"
 )
 
 const secYAML = `openapi: 3.0.3
@@ -129,34 +131,12 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-// tokenServer is a real OAuth2 client-credentials token endpoint.
-type tokenServer struct {
-	*httptest.Server
-	calls atomic.Int32
-	mu    sync.Mutex
-	forms []url.Values
-	auth  []string
-}
-
-func newTokenServer(t *testing.T, expiresIn string) *tokenServer {
-	ts := &tokenServer{}
-	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := ts.calls.Add(1)
-		_ = r.ParseForm()
-		ts.mu.Lock()
-		ts.forms = append(ts.forms, r.PostForm)
-		ts.auth = append(ts.auth, r.Header.Get("Authorization"))
-		ts.mu.Unlock()
-		u, p, _ := r.BasicAuth()
-		if r.Method != http.MethodPost || r.PostForm.Get("grant_type") != "client_credentials" || u != "cid" || p != "s3cr3t-client" {
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = io.WriteString(w, `{"error":"invalid_client"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"access_token":"at-%d","token_type":"Bearer","expires_in":%s}`, n, expiresIn)
-	}))
-	t.Cleanup(ts.Close)
+// newTokenServer is a real OAuth2 client-credentials token endpoint for
+// the client cid / s3cr3t-client, issuing at-1, at-2, ...
+func newTokenServer(t *testing.T, expiresIn string) *oauthfake.Server {
+	ts := oauthfake.New(t)
+	ts.ClientID, ts.ClientSecret, ts.ExpiresIn = "cid", "s3cr3t-client", expiresIn
+	ts.Value = func(n int, _ []string) string { return fmt.Sprintf("at-%d", n) }
 	return ts
 }
 
@@ -192,10 +172,10 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := ts.calls.Load(); n != 1 {
+	if n := len(ts.Requests()); n != 1 {
 		t.Fatalf("token fetched %d times, want 1", n)
 	}
-	if f := ts.forms[0]; f.Get("scope") != "read write" || f.Get("client_secret") != "" {
+	if f := ts.Requests()[0].Form; f.Get("scope") != "read write" || f.Get("client_secret") != "" {
 		t.Errorf("token form = %v", f)
 	}
 	if rec.last().Header.Get("Authorization") != "Bearer at-1" {
@@ -210,7 +190,7 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 			t.Errorf("after invalidate: %q", w.Header.Get("Authorization"))
 		}
 	}
-	if n := ts.calls.Load(); n != 2 {
+	if n := len(ts.Requests()); n != 2 {
 		t.Errorf("token fetched %d times, want 2", n)
 	}
 	// expired tokens are refetched
@@ -223,23 +203,17 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := ts2.calls.Load(); n != 2 {
+	if n := len(ts2.Requests()); n != 2 {
 		t.Errorf("expiring token fetched %d times, want 2", n)
 	}
 	// client auth in body
-	ts3 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("client_id") != "cid" || r.PostForm.Get("client_secret") != "s3cr3t-client" || r.Header.Get("Authorization") != "" {
-			w.WriteHeader(400)
-			return
-		}
-		_, _ = io.WriteString(w, `{"access_token":"body-tok"}`)
-	}))
-	defer ts3.Close()
+	ts3 := oauthfake.New(t)
+	ts3.ClientID, ts3.ClientSecret = "cid", "s3cr3t-client"
+	ts3.Value = func(int, []string) string { return "body-tok" }
 	d3 := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", ts3.URL, 1), "")
 	auth3 := &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}, ClientAuthInBody: true}
 	req, err := d3.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth3, BaseURL: rec.URL})
-	if err != nil || req.HTTP.Header.Get("Authorization") != "Bearer body-tok" {
+	if err != nil || req.HTTP.Header.Get("Authorization") != "Bearer body-tok" || ts3.Requests()[0].Authorization != "" {
 		t.Errorf("client auth in body: %v %v", err, req)
 	}
 }
@@ -336,7 +310,7 @@ func TestTokenRequestRedirects(t *testing.T) {
 			}))
 			d := mustParse(t, strings.Replace(secYAML, "TOKEN_URL", redirector.URL+"/token", 1), "")
 			auth := &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}, ClientAuthInBody: inBody}
-			before := real.calls.Load()
+			before := len(real.Requests())
 			_, err := d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})
 			redirector.Close()
 			if err == nil || !strings.Contains(err.Error(), "another origin") {
@@ -345,7 +319,7 @@ func TestTokenRequestRedirects(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "s3cr3t") {
 				t.Errorf("error carries the secret: %v", err)
 			}
-			if real.calls.Load() != before {
+			if len(real.Requests()) != before {
 				t.Errorf("inBody=%v %d: the other origin received the token request", inBody, code)
 			}
 		}
@@ -394,10 +368,8 @@ func TestTokenRequestContextAndSize(t *testing.T) {
 		t.Errorf("silent token endpoint: %v, want context.DeadlineExceeded", err)
 	}
 
-	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, `{"access_token":"t","pad":"`+strings.Repeat("x", 4096)+`"}`)
-	}))
-	defer big.Close()
+	big := oauthfake.New(t)
+	big.Extra = map[string]any{"pad": strings.Repeat("x", 4096)}
 	d = mustParse(t, strings.Replace(secYAML, "TOKEN_URL", big.URL, 1), "")
 	auth = &Authorizer{Credentials: EnvCredentials{Lookup: mapEnv(env)}, MaxResponseBytes: 1024}
 	_, err = d.OperationByID("oauth").BuildRequest(context.Background(), nil, nil, RequestOptions{Source: "src", Auth: auth, BaseURL: "http://api.invalid"})

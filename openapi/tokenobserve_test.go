@@ -2,13 +2,12 @@ package openapi
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/weftflow/weft/internal/oauthfake"
 )
 
 // The token observer sees each fetch once (not a cached token), with the
@@ -17,16 +16,10 @@ import (
 func TestTokenObserver(t *testing.T) {
 	const secret = "s3cret&Value x"
 	for _, inBody := range []bool{false, true} {
-		fail := false
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			if fail {
-				w.WriteHeader(400)
-				fmt.Fprint(w, `{"error":"invalid_client"}`)
-				return
-			}
-			fmt.Fprint(w, `{"access_token":"AT-1","refresh_token":"RT-1","id_token":"ID-1","expires_in":3600}`)
-		}))
+		srv := oauthfake.New(t)
+		srv.ExpiresIn = "3600"
+		srv.Value = func(int, []string) string { return "AT-1" }
+		srv.Extra = map[string]any{"refresh_token": "RT-1", "id_token": "ID-1"}
 		a := &Authorizer{ClientAuthInBody: inBody}
 		sc := &SecurityScheme{Name: "cc", Type: "oauth2", TokenURL: srv.URL + "/token"}
 		c := Credential{ClientID: "cid", ClientSecret: secret}
@@ -53,7 +46,7 @@ func TestTokenObserver(t *testing.T) {
 			t.Errorf("inBody=%v: body %q, header %v", inBody, x.Body, x.Header)
 		}
 		a.Invalidate("s")
-		fail = true
+		srv.Fail(400, `{"error":"invalid_client"}`)
 		_, err := a.clientCredentialsToken(ctx, call{source: "s"}, sc, c, nil)
 		if err == nil || len(seen) != 2 || seen[1].StatusCode != 400 || seen[1].Err == nil || seen[1].Err.Error() != err.Error() {
 			t.Errorf("inBody=%v: failed fetch %v, seen %+v", inBody, err, seen)

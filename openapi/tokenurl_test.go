@@ -2,13 +2,12 @@ package openapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/weftflow/weft/internal/oauthfake"
 )
 
 // tokenURLYAML has one oauth2 operation whose tokenUrl is TOKEN_URL, on a
@@ -32,39 +31,25 @@ paths:
       responses: {"200": {description: ok}}
 `
 
-// originServer is an API origin with a token endpoint: it records the path
-// of every token request and answers it with a token naming its host.
-type originServer struct {
-	*httptest.Server
-	mu     sync.Mutex
-	tokens []string // paths of the token requests received
-}
+// originServer is an API origin with a token endpoint for the client
+// cid / s3cr3t-client: it records the path of every token request and
+// answers it with a token naming its host.
+type originServer struct{ *oauthfake.Server }
 
 func newOriginServer(t *testing.T) *originServer {
-	o := &originServer{}
-	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.FormValue("grant_type") != "client_credentials" {
-			w.WriteHeader(http.StatusNotFound)
-			return
-		}
-		if u, p, _ := r.BasicAuth(); u != "cid" || p != "s3cr3t-client" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		o.mu.Lock()
-		o.tokens = append(o.tokens, r.URL.Path)
-		o.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"access_token":"at-%s","token_type":"Bearer"}`, strings.ReplaceAll(r.Host, ":", "-"))
-	}))
-	t.Cleanup(o.Close)
-	return o
+	s := oauthfake.New(t)
+	s.ClientID, s.ClientSecret = "cid", "s3cr3t-client"
+	host := strings.ReplaceAll(s.Listener.Addr().String(), ":", "-")
+	s.Value = func(int, []string) string { return "at-" + host }
+	return &originServer{s}
 }
 
 func (o *originServer) tokenPaths() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]string(nil), o.tokens...)
+	var paths []string
+	for _, r := range o.Requests() {
+		paths = append(paths, r.Path)
+	}
+	return paths
 }
 
 var tokenEnv = map[string]string{"WEFT_SRC_CC_CLIENT_ID": "cid", "WEFT_SRC_CC_CLIENT_SECRET": "s3cr3t-client"}

@@ -140,7 +140,7 @@ func NewContext(ctx context.Context, doc *arazzo.Document, opts ...Option) (*Run
 		cfg:       cfg,
 		workflows: map[*arazzo.Workflow]*workflow{},
 		entry:     map[string]*workflow{},
-		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes},
+		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes, TokenTimeout: cfg.limits.RequestTimeout},
 	}
 	c := &compiler{r: r, ctx: ctx, seenDocs: map[*arazzo.Document]bool{}}
 	c.collect(doc)
@@ -759,7 +759,8 @@ func normalizeYAML(v any) any {
 }
 
 // usesOAuth2 reports whether any security requirement of op names an
-// OAuth2 scheme (a 401 then triggers one token refresh).
+// OAuth2 scheme (its requests may fetch a token, which build and
+// sendAuthorized report to the observer).
 func usesOAuth2(op *openapi.Operation) bool {
 	for _, req := range op.Security() {
 		for _, sr := range req {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -216,11 +217,8 @@ func TestTokenRequestCancel(t *testing.T) {
 // A token response over MaxResponseBytes ends the run naming the limit.
 func TestTokenResponseSizeLimit(t *testing.T) {
 	srv, cleanups := stallServer(t, nil)
-	tok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"access_token":"t","pad":%q}`, strings.Repeat("x", 8<<10))
-	}))
-	defer tok.Close()
+	tok := oauthfake.New(t)
+	tok.Extra = map[string]any{"pad": strings.Repeat("x", 8<<10)}
 	r := stallRunner(t, srv.URL, tok.URL, runtime.WithLimits(runtime.Limits{MaxResponseBytes: 1 << 10}))
 	res, err := r.Run(context.Background(), "token", nil)
 	wantLimit(t, err, "MaxResponseBytes")

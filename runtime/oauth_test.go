@@ -6,37 +6,22 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/runtime"
 )
 
 // H3: an OAuth2 client-credentials token is fetched once for many calls,
 // and a 401 makes the runner refresh it once and resend.
 func TestOAuth2TokenCachedAndRefreshedOn401(t *testing.T) {
-	var issued atomic.Int32
-	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
-			http.Error(w, "bad grant", 400)
-			return
-		}
-		n := issued.Add(1)
+	tokens := oauthfake.New(t)
+	tokens.ExpiresIn = "3600"
+	api := httptest.NewServer(tokens.API(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"access_token":"tok-%d","token_type":"Bearer","expires_in":3600}`, n)
-	}))
-	defer tokenSrv.Close()
-	var revoked atomic.Bool
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		if auth == "Bearer tok-1" && revoked.Load() || auth == "" {
-			w.WriteHeader(401)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"auth":%q}`, auth)
-	}))
+		fmt.Fprintf(w, `{"auth":%q}`, r.Header.Get("Authorization"))
+	})))
 	defer api.Close()
 
 	dir := writeFiles(t, map[string]string{
@@ -49,7 +34,7 @@ components:
       type: oauth2
       flows:
         clientCredentials:
-          tokenUrl: ` + tokenSrv.URL + `/token
+          tokenUrl: ` + tokens.TokenURL() + `
           scopes: {}
 security: [{cc: []}]
 paths:
@@ -85,20 +70,20 @@ paths:
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("run: %v %+v", err, res)
 	}
-	if issued.Load() != 1 {
-		t.Errorf("tokens issued = %d, want 1 for two calls", issued.Load())
+	if tokens.Issued() != 1 {
+		t.Errorf("tokens issued = %d, want 1 for two calls", tokens.Issued())
 	}
 	// The token is masked in the outputs read back from the body.
 	if res.Outputs["a"] != "Bearer "+runtime.Mask {
 		t.Errorf("outputs = %v", res.Outputs)
 	}
-	revoked.Store(true)
+	tokens.Revoke()
 	res, err = r.Run(context.Background(), "w", nil)
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("run after revocation: %v %+v", err, res)
 	}
-	if issued.Load() != 2 {
-		t.Errorf("tokens issued = %d, want exactly one refresh", issued.Load())
+	if tokens.Issued() != 2 {
+		t.Errorf("tokens issued = %d, want exactly one refresh", tokens.Issued())
 	}
 	if res.Steps[0].StatusCode != 200 {
 		t.Errorf("first step status = %d after refresh", res.Steps[0].StatusCode)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/openapi"
 	"github.com/weftflow/weft/runtime"
 )
@@ -161,11 +162,13 @@ func TestRedirectStripsCredentialsAcrossOrigins(t *testing.T) {
 		fmt.Fprint(w, `{"where":"other"}`)
 	}))
 	defer otherSrv.Close()
+	tokens := oauthfake.NewHandler()
+	tokens.ExpiresIn = "3600"
+	tokens.Value = func(int, []string) string { return rdToken }
 	originSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin.add(r)
 		if r.URL.Path == "/token" {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600}`, rdToken)
+			tokens.ServeHTTP(w, r)
 			return
 		}
 		if r.URL.Path == "/final" {

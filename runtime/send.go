@@ -90,9 +90,9 @@ func (ru *run) stopError(ctx, rctx context.Context, err error) error {
 }
 
 // build builds the step's request. Security may fetch an OAuth2 token on
-// the way: that request gets the same request limit, and its limits and
-// cancellation end the run (stop non-nil) instead of failing the step. The
-// observer hears of it as a KindToken exchange of info's step.
+// the way, bounded by RequestTimeout (the Authorizer's TokenTimeout): its
+// limits and cancellation end the run (stop non-nil) instead of failing the
+// step. The observer hears of it as a KindToken exchange of info's step.
 func (ru *run) build(ctx, rctx context.Context, info StepInfo, st *step, params []openapi.ParamValue, b *openapi.Body, opts openapi.RequestOptions) (req *openapi.Request, err, stop error) {
 	if !st.oauth2 || opts.Auth == nil {
 		req, err = st.op.BuildRequest(rctx, params, b, opts)
@@ -101,16 +101,59 @@ func (ru *run) build(ctx, rctx context.Context, info StepInfo, st *step, params 
 		}
 		return req, err, stop
 	}
-	bctx, cancel := context.WithTimeout(ctx, ru.r.cfg.limits.RequestTimeout)
-	defer cancel()
-	bctx = openapi.WithTokenObserver(bctx, func(x openapi.TokenExchange) { ru.tokenExchange(info, x) })
-	req, err = st.op.BuildRequest(bctx, params, b, opts)
+	req, err = st.op.BuildRequest(ru.tokenContext(ctx, info), params, b, opts)
 	if err != nil {
-		return req, err, ru.stopError(ctx, bctx, err)
+		return req, err, ru.tokenStop(ctx, err)
 	}
-	// The request outlives bctx: give it the request context.
+	// The request outlives the token request's context: give it the
+	// request context.
 	req.HTTP = req.HTTP.WithContext(rctx)
 	return req, nil, nil
+}
+
+// sendAuthorized sends req (built by build) through the Authorizer, which
+// owns the one resend after a 401 (decisions H3), each send going through
+// ru.send; a resent request's new token is learnt by the masker before it
+// is sent. It returns the request last sent. stop is non-nil when
+// authorizing the resend hit a limit or the run's end (the run ends); any
+// other failure to authorize it leaves the step with the 401 response.
+func (ru *run) sendAuthorized(ctx, rctx context.Context, rcancel context.CancelCauseFunc, info StepInfo, st *step, req *openapi.Request) (sent *openapi.Request, resp *openapi.Response, err, stop error) {
+	actx := ctx
+	if st.oauth2 {
+		actx = ru.tokenContext(ctx, info)
+	}
+	sent, resp, err = ru.r.auth.Send(actx, req, func(r *openapi.Request) (*openapi.Response, error) {
+		if r != req {
+			ru.masker.addRequest(r)
+		}
+		return ru.send(ctx, rctx, rcancel, info, r)
+	})
+	if err != nil && resp != nil {
+		// The resend could not be authorized.
+		if stop = ru.tokenStop(ctx, err); stop == nil {
+			err = nil
+		}
+	}
+	return sent, resp, err, stop
+}
+
+// tokenContext returns ctx with the observer of the token requests of
+// info's step.
+func (ru *run) tokenContext(ctx context.Context, info StepInfo) context.Context {
+	return openapi.WithTokenObserver(ctx, func(x openapi.TokenExchange) { ru.tokenExchange(info, x) })
+}
+
+// tokenStop is stopError for a failure to authorize a request: a token
+// request cut short by RequestTimeout (the Authorizer's TokenTimeout) ends
+// the run naming that limit.
+func (ru *run) tokenStop(ctx context.Context, err error) error {
+	if stop := ru.stopError(ctx, ctx, err); stop != nil {
+		return stop
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &LimitError{Limit: "RequestTimeout", Value: ru.r.cfg.limits.RequestTimeout}
+	}
+	return nil
 }
 
 func unwrapURLError(err error) error {

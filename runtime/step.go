@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/weftflow/weft/openapi"
@@ -148,21 +147,11 @@ func (ru *run) execStep(ctx context.Context, f *frame, st *step, attempt int) (*
 		ex.req = req
 		rec.Method = req.HTTP.Method
 		rec.URL = req.HTTP.URL.String()
-		resp, err := ru.send(ctx, rctx, rcancel, info, req)
-		if err == nil && resp.StatusCode == http.StatusUnauthorized && st.oauth2 && len(req.Secrets) > 0 && ru.r.auth != nil {
-			// The request carried credentials: refresh a cached OAuth2
-			// token once (H3) and resend once.
-			ru.r.auth.Invalidate(st.source)
-			again, berr, stop := ru.build(ctx, rctx, info, st, ops, b, opts)
-			if stop != nil {
-				rec.Error = berr.Error()
-				return rec, ex, false, stop
-			}
-			if berr == nil {
-				ru.masker.addRequest(again)
-				ex.req, req = again, again
-				resp, err = ru.send(ctx, rctx, rcancel, info, req)
-			}
+		sent, resp, err, stop := ru.sendAuthorized(ctx, rctx, rcancel, info, st, req)
+		ex.req, req = sent, sent
+		if stop != nil {
+			rec.Error = err.Error()
+			return rec, ex, false, stop
 		}
 		if err != nil {
 			if ctx.Err() != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -24,18 +25,12 @@ func TestRelativeTokenURLFollowsWithServer(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 	}))
 	defer declared.Close()
-	var tokens, calls atomic.Int32
-	var tokenPath atomic.Value
+	tokens := oauthfake.NewHandler()
+	tokens.ClientID, tokens.ClientSecret, tokens.ExpiresIn = "id", "client-secret-value", "3600"
+	var calls atomic.Int32
 	override := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.FormValue("grant_type") == "client_credentials" {
-			if u, p, _ := r.BasicAuth(); u != "id" || p != "client-secret-value" {
-				w.WriteHeader(http.StatusUnauthorized)
-				return
-			}
-			tokenPath.Store(r.URL.Path)
-			n := tokens.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"access_token":"tok-%d","expires_in":3600}`, n)
+		if r.Method == http.MethodPost {
+			tokens.ServeHTTP(w, r)
 			return
 		}
 		// The first API call answers 401, so the runner refreshes once.
@@ -94,8 +89,9 @@ paths:
 	if res.Outputs["path"] != "/v2/me" {
 		t.Errorf("outputs = %v", res.Outputs)
 	}
-	if p, _ := tokenPath.Load().(string); p != "/oauth/token" || tokens.Load() != 2 {
-		t.Errorf("token requests at the override: %d, last at %q; want 2 (first and refresh) at /oauth/token", tokens.Load(), p)
+	reqs := tokens.Requests()
+	if len(reqs) != 2 || tokens.Issued() != 2 || reqs[0].Path != "/oauth/token" || reqs[1].Path != "/oauth/token" {
+		t.Errorf("token requests at the override: %+v; want 2 (first and refresh) at /oauth/token", reqs)
 	}
 	if n := declaredHits.Load(); n != 0 {
 		t.Errorf("the description's server got %d requests, want none", n)

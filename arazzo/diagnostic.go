@@ -37,8 +37,9 @@ type Diagnostic struct {
 	Message string
 	// Hint suggests a fix; may be empty.
 	Hint string
-	// Code is a short stable identifier of the check ("schema",
-	// "duplicate-step-id", "unknown-operation", ...), useful for tables.
+	// Code is a short stable identifier of the check, one of the Code
+	// constants (CodeSchema, CodeDuplicateStepID, ...); docs/diagnostics.md
+	// lists them.
 	Code string
 }
 

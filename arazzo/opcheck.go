@@ -104,11 +104,11 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 			if m := closest(sp.name, template); m != "" {
 				meant[m] = true
 			}
-			v.errorf(pos, ptr, "unknown-parameter", hint,
+			v.errorf(pos, ptr, CodeUnknownParameter, hint,
 				"path parameter %q is not in the path of %s", sp.name, op)
 			continue
 		}
-		v.warnf(pos, ptr, "unknown-parameter", hint,
+		v.warnf(pos, ptr, CodeUnknownParameter, hint,
 			"%s parameter %q is not a parameter of %s; it is sent anyway", sp.in, sp.name, op)
 	}
 
@@ -117,7 +117,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if name == "" || strings.ContainsAny(name[:1], "+#./;?&") {
 			// RFC 6570 operators ({+name}) are not OpenAPI path
 			// templating: BuildRequest fills {name} only.
-			v.errorf(s.Pos, s.Pointer, "path-template", "OpenAPI path templates are {name}; weft cannot fill RFC 6570 expressions",
+			v.errorf(s.Pos, s.Pointer, CodePathTemplate, "OpenAPI path templates are {name}; weft cannot fill RFC 6570 expressions",
 				"the path of %s has the placeholder {%s}, which no parameter can fill", op, name)
 			continue
 		}
@@ -135,7 +135,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if mapValue(s.node, "parameters") != nil {
 			pos, ptr = valuePos(s.Meta, "parameters")
 		}
-		v.errorf(pos, ptr, "missing-path-parameter",
+		v.errorf(pos, ptr, CodeMissingPathParameter,
 			fmt.Sprintf("add {name: %s, in: path, value: ...} to the step's (or the workflow's) parameters", name),
 			"step %q supplies no value for path parameter %q of %s", s.StepID, name, op)
 	}
@@ -148,7 +148,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if rb != nil {
 			pos, ptr = rb.Pos, rb.Pointer
 		}
-		v.errorf(pos, ptr, "missing-request-body", "add a requestBody with a payload",
+		v.errorf(pos, ptr, CodeMissingRequestBody, "add a requestBody with a payload",
 			"step %q sends no request body, but %s requires one", s.StepID, op)
 	}
 	if rb == nil || rb.ContentType == "" || strings.ContainsAny(rb.ContentType, "${") {
@@ -164,7 +164,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		}
 	}
 	pos, ptr := valuePos(rb.Meta, "contentType")
-	v.errorf(pos, ptr, "undeclared-content-type", "use one of: "+strings.Join(types, ", "),
+	v.errorf(pos, ptr, CodeUndeclaredContentType, "use one of: "+strings.Join(types, ", "),
 		"contentType %q is not a request media type of %s", rb.ContentType, op)
 }
 

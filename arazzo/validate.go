@@ -33,7 +33,7 @@ func (v *validator) stopped() bool {
 	}
 	if err := v.ctx.Err(); err != nil {
 		v.stop = true
-		v.errorf(Position{File: v.file}, "", "cancelled", "", "validation stopped: %v", err)
+		v.errorf(Position{File: v.file}, "", CodeCancelled, "", "validation stopped: %v", err)
 		return true
 	}
 	return false
@@ -64,7 +64,7 @@ func (v *validator) run() {
 		}
 		if prev := seenWF[w.WorkflowID]; prev != nil {
 			pos, ptr := valuePos(w.Meta, "workflowId")
-			v.errorf(pos, ptr, "duplicate-workflow-id", "workflowIds must be unique in a document",
+			v.errorf(pos, ptr, CodeDuplicateWorkflowID, "workflowIds must be unique in a document",
 				"duplicate workflowId %q (first declared at line %d)", w.WorkflowID, prev.Pos.Line)
 			continue
 		}
@@ -113,7 +113,7 @@ func (v *validator) checkWorkflow(w *Workflow) {
 		}
 		if prev := steps[s.StepID]; prev != nil {
 			pos, ptr := valuePos(s.Meta, "stepId")
-			v.errorf(pos, ptr, "duplicate-step-id", "stepIds must be unique within a workflow",
+			v.errorf(pos, ptr, CodeDuplicateStepID, "stepIds must be unique within a workflow",
 				"duplicate stepId %q in workflow %q (first declared at line %d)", s.StepID, w.WorkflowID, prev.Pos.Line)
 			continue
 		}
@@ -139,7 +139,7 @@ func (v *validator) checkWorkflow(w *Workflow) {
 func (v *validator) checkOutputs(outs []*Output) {
 	for _, o := range outs {
 		if !isName(o.Name) {
-			v.errorf(o.Pos, o.Pointer, "output-name", "use letters, digits, '.', '-' and '_' only",
+			v.errorf(o.Pos, o.Pointer, CodeOutputName, "use letters, digits, '.', '-' and '_' only",
 				"output name %q does not match ^[a-zA-Z0-9\\.\\-_]+$", o.Name)
 		}
 	}
@@ -160,20 +160,20 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 		if n > 1 {
 			msg = "step %q has more than one target"
 		}
-		v.errorf(s.Pos, s.Pointer, "step-target", "a step needs exactly one of operationId, operationPath and workflowId", msg, s.StepID)
+		v.errorf(s.Pos, s.Pointer, CodeStepTarget, "a step needs exactly one of operationId, operationPath and workflowId", msg, s.StepID)
 	}
 	isOp := s.WorkflowID == "" && n == 1
 	for _, p := range s.Parameters {
 		if p.Reusable != nil {
 			c := v.checkReusable(p.Reusable, "parameters")
 			if cp, ok := c.(*Parameter); ok && isOp && cp.In == "" && cp.Reusable == nil {
-				v.errorf(p.Pos, p.Pointer, "parameter-in", "add in: path, query, header or cookie to the component",
+				v.errorf(p.Pos, p.Pointer, CodeParameterIn, "add in: path, query, header or cookie to the component",
 					"parameter %q (from %s) of an operation step has no \"in\"", cp.Name, p.Reusable.Reference)
 			}
 			continue
 		}
 		if isOp && p.In == "" {
-			v.errorf(p.Pos, p.Pointer, "parameter-in", "add in: path, query, header or cookie",
+			v.errorf(p.Pos, p.Pointer, CodeParameterIn, "add in: path, query, header or cookie",
 				"parameter %q of an operation step has no \"in\"", p.Name)
 		}
 	}
@@ -197,13 +197,13 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 	ref := r.Reference
 	rest, ok := strings.CutPrefix(ref, "$components.")
 	if !ok {
-		v.errorf(pos, ptr, "component-reference", "write $components."+kind+".<name>",
+		v.errorf(pos, ptr, CodeComponentReference, "write $components."+kind+".<name>",
 			"reference %q is not a $components expression", ref)
 		return nil
 	}
 	k, name, _ := strings.Cut(rest, ".")
 	if k != kind {
-		v.errorf(pos, ptr, "component-kind", "a "+strings.TrimSuffix(kind, "s")+" reference must use $components."+kind+".<name>",
+		v.errorf(pos, ptr, CodeComponentKind, "a "+strings.TrimSuffix(kind, "s")+" reference must use $components."+kind+".<name>",
 			"reference %q names a %s component where %s are expected", ref, k, kind)
 		return nil
 	}
@@ -226,7 +226,7 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 		}
 	}
 	if found == nil {
-		v.errorf(pos, ptr, "unknown-component", "declare it under components."+kind,
+		v.errorf(pos, ptr, CodeUnknownComponent, "declare it under components."+kind,
 			"reference %q: no such component", ref)
 	}
 	return found
@@ -241,16 +241,16 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 		return
 	}
 	if stepID != "" && wfID != "" {
-		v.errorf(m.Pos, m.Pointer, "action-target", "keep only one of stepId and workflowId",
+		v.errorf(m.Pos, m.Pointer, CodeActionTarget, "keep only one of stepId and workflowId",
 			"%s action has both stepId and workflowId", typ)
 	}
 	if typ == ActionEnd && (stepID != "" || wfID != "") {
-		v.warnf(m.Pos, m.Pointer, "action-target", "remove stepId/workflowId from the end action",
+		v.warnf(m.Pos, m.Pointer, CodeActionTarget, "remove stepId/workflowId from the end action",
 			"end action names a target, which is ignored")
 	}
 	if stepID != "" && steps != nil && steps[stepID] == nil {
 		pos, ptr := valuePos(m, "stepId")
-		v.errorf(pos, ptr, "unknown-step", "stepId must name a step of the same workflow",
+		v.errorf(pos, ptr, CodeUnknownStep, "stepId must name a step of the same workflow",
 			"%s action targets unknown step %q", typ, stepID)
 	}
 	if wfID != "" {
@@ -279,7 +279,7 @@ func (v *validator) unknownSource(name string, pos Position, ptr string) {
 		}
 		names = append(names, s.Name)
 	}
-	v.errorf(pos, ptr, "unknown-source", hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
+	v.errorf(pos, ptr, CodeUnknownSource, hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
 }
 
 func findWorkflow(doc *Document, id string) *Workflow {
@@ -301,7 +301,7 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 		name, wf, ok := strings.Cut(rest, ".")
 		src := v.source(name)
 		if !ok || wf == "" {
-			v.errorf(pos, ptr, "unknown-workflow", "write $sourceDescriptions.<name>.<workflowId>", "malformed workflow reference %q", id)
+			v.errorf(pos, ptr, CodeUnknownWorkflow, "write $sourceDescriptions.<name>.<workflowId>", "malformed workflow reference %q", id)
 			return nil
 		}
 		if src == nil {
@@ -310,13 +310,13 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 		}
 		if !v.loaded {
 			if src.Type == SourceTypeOpenAPI {
-				v.errorf(pos, ptr, "unknown-workflow", "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
+				v.errorf(pos, ptr, CodeUnknownWorkflow, "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
 			}
 			return nil
 		}
 		if src.Arazzo == nil {
 			if src.ResolvedType == SourceTypeOpenAPI {
-				v.errorf(pos, ptr, "unknown-workflow", "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
+				v.errorf(pos, ptr, CodeUnknownWorkflow, "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
 			}
 			return nil // failed to load: reported already
 		}
@@ -325,16 +325,16 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 		}
 		if alt, ok := strings.CutPrefix(wf, "workflows."); ok {
 			if w := findWorkflow(src.Arazzo, alt); w != nil {
-				v.warnf(pos, ptr, "workflow-reference-form", fmt.Sprintf("write $sourceDescriptions.%s.%s", name, alt),
+				v.warnf(pos, ptr, CodeWorkflowReferenceForm, fmt.Sprintf("write $sourceDescriptions.%s.%s", name, alt),
 					"non-standard workflow reference %q", id)
 				return &Target{Source: src, Workflow: w}
 			}
 		}
-		v.errorf(pos, ptr, "unknown-workflow", "", "source %q has no workflow %q", name, wf)
+		v.errorf(pos, ptr, CodeUnknownWorkflow, "", "source %q has no workflow %q", name, wf)
 		return nil
 	}
 	if strings.HasPrefix(id, "$") {
-		v.errorf(pos, ptr, "unknown-workflow", "write a workflowId of this document or $sourceDescriptions.<name>.<workflowId>",
+		v.errorf(pos, ptr, CodeUnknownWorkflow, "write a workflowId of this document or $sourceDescriptions.<name>.<workflowId>",
 			"workflow reference %q is not a workflowId", id)
 		return nil
 	}
@@ -347,7 +347,7 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 			hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
 		}
 	}
-	v.errorf(pos, ptr, "unknown-workflow", hint, "no workflow %q in this document", id)
+	v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "no workflow %q in this document", id)
 	return nil
 }
 
@@ -388,7 +388,7 @@ func (v *validator) checkDependsOn() {
 					cyc := append(append([]string{}, stack[i:]...), d)
 					w := findWorkflow(v.doc, id)
 					pos, ptr := valuePos(w.Meta, "dependsOn")
-					v.errorf(pos, ptr, "depends-on-cycle", "remove one of the dependencies",
+					v.errorf(pos, ptr, CodeDependsOnCycle, "remove one of the dependencies",
 						"dependsOn forms a cycle: %s", strings.Join(cyc, " -> "))
 					reported = true
 				}
@@ -468,7 +468,7 @@ func (v *validator) bindOperationID(s *Step) {
 	if rest, ok := strings.CutPrefix(id, sdPrefix); ok {
 		name, opid, ok := strings.Cut(rest, ".")
 		if !ok || opid == "" {
-			v.errorf(pos, ptr, "unknown-operation", "write $sourceDescriptions.<name>.<operationId>", "malformed operation reference %q", id)
+			v.errorf(pos, ptr, CodeUnknownOperation, "write $sourceDescriptions.<name>.<operationId>", "malformed operation reference %q", id)
 			return
 		}
 		src := v.source(name)
@@ -481,7 +481,7 @@ func (v *validator) bindOperationID(s *Step) {
 		}
 		if src.OpenAPI == nil {
 			if src.Arazzo != nil {
-				v.errorf(pos, ptr, "unknown-operation", "use workflowId for arazzo sources", "source %q is an Arazzo document, not an OpenAPI description", name)
+				v.errorf(pos, ptr, CodeUnknownOperation, "use workflowId for arazzo sources", "source %q is an Arazzo document, not an OpenAPI description", name)
 			}
 			return
 		}
@@ -495,7 +495,7 @@ func (v *validator) bindOperationID(s *Step) {
 		if name, opid, ok := strings.Cut(id, "."); ok {
 			if src := v.source(name); src != nil && src.OpenAPI != nil {
 				if ms := opsIn([]*SourceDescription{src}, opid, false); len(ms) == 1 {
-					v.warnf(pos, ptr, "operation-id-form", fmt.Sprintf("write $sourceDescriptions.%s.%s", name, opid),
+					v.warnf(pos, ptr, CodeOperationIDForm, fmt.Sprintf("write $sourceDescriptions.%s.%s", name, opid),
 						"non-standard operation reference %q", id)
 					s.Target = &Target{Source: src, Operation: ms[0].op}
 					return
@@ -513,7 +513,7 @@ func (v *validator) bindOperationID(s *Step) {
 		s.Target = &Target{Source: exact[0].src, Operation: exact[0].op}
 		return
 	case len(exact) > 1:
-		v.errorf(pos, ptr, "ambiguous-operation", "qualify it as $sourceDescriptions.<name>.<operationId>",
+		v.errorf(pos, ptr, CodeAmbiguousOperation, "qualify it as $sourceDescriptions.<name>.<operationId>",
 			"operationId %q is ambiguous: %s", id, describe(exact))
 		return
 	}
@@ -521,10 +521,10 @@ func (v *validator) bindOperationID(s *Step) {
 	switch {
 	case len(fold) == 1:
 		s.Target = &Target{Source: fold[0].src, Operation: fold[0].op}
-		v.warnf(pos, ptr, "operation-id-case", fmt.Sprintf("write %q", fold[0].op.OperationID),
+		v.warnf(pos, ptr, CodeOperationIDCase, fmt.Sprintf("write %q", fold[0].op.OperationID),
 			"operationId %q matches %q only case-insensitively", id, fold[0].op.OperationID)
 	case len(fold) > 1:
-		v.errorf(pos, ptr, "ambiguous-operation", "write the operationId with its exact case",
+		v.errorf(pos, ptr, CodeAmbiguousOperation, "write the operationId with its exact case",
 			"operationId %q matches several operations case-insensitively: %s", id, describe(fold))
 	case failed && qualified == "":
 		// Some source failed to load (reported); the id may live there.
@@ -537,7 +537,7 @@ func (v *validator) bindOperationID(s *Step) {
 			}
 			where = strings.Join(names, ", ")
 		}
-		v.errorf(pos, ptr, "unknown-operation", "", "no operation with operationId %q in %s", id, where)
+		v.errorf(pos, ptr, CodeUnknownOperation, "", "no operation with operationId %q in %s", id, where)
 	}
 }
 
@@ -546,7 +546,7 @@ func (v *validator) bindOperationPath(s *Step) {
 	pos, ptr := valuePos(s.Meta, "operationPath")
 	ref, frag, hasFrag := strings.Cut(op, "#")
 	if !hasFrag {
-		v.errorf(pos, ptr, "operation-path", "write {$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>",
+		v.errorf(pos, ptr, CodeOperationPath, "write {$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>",
 			"operationPath %q has no JSON pointer", op)
 		return
 	}
@@ -575,18 +575,18 @@ func (v *validator) bindOperationPath(s *Step) {
 		return
 	}
 	if !standard {
-		v.warnf(pos, ptr, "operation-path-form", fmt.Sprintf("write {$sourceDescriptions.%s.url}#%s", src.Name, frag),
+		v.warnf(pos, ptr, CodeOperationPathForm, fmt.Sprintf("write {$sourceDescriptions.%s.url}#%s", src.Name, frag),
 			"non-standard operationPath %q", op)
 	}
 	if !v.loaded || src.OpenAPI == nil {
 		if v.loaded && src.Arazzo != nil {
-			v.errorf(pos, ptr, "unknown-operation", "", "source %q is an Arazzo document, not an OpenAPI description", name)
+			v.errorf(pos, ptr, CodeUnknownOperation, "", "source %q is an Arazzo document, not an OpenAPI description", name)
 		}
 		return
 	}
 	o, err := src.OpenAPI.ResolveOperationPath(frag)
 	if err != nil {
-		v.errorf(pos, ptr, "unknown-operation", "pointers escape '/' as ~1 and '~' as ~0: #/paths/~1pets~1{id}/get",
+		v.errorf(pos, ptr, CodeUnknownOperation, "pointers escape '/' as ~1 and '~' as ~0: #/paths/~1pets~1{id}/get",
 			"operationPath %q: %v", op, err)
 		return
 	}

@@ -29,7 +29,7 @@ func findings(location string, doc *arazzo.Document, err error) arazzo.Diagnosti
 	switch {
 	case err != nil && !isDiags:
 		ds = append(ds, arazzo.Diagnostic{Severity: arazzo.SeverityError, Pos: arazzo.Position{File: location},
-			Code: "load", Message: err.Error()})
+			Code: arazzo.CodeLoad, Message: err.Error()})
 	case err != nil && len(ds) == 0:
 		ds = derr
 	case err != nil && !ds.HasErrors():

@@ -391,7 +391,7 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			}
 		case expression.RootSourceDescriptions:
 			if v.source(r.ID) == nil {
-				v.unknownSource(r.ID, pos, ptr)
+				v.unknownSource(r.ID, nil, 0, pos, ptr)
 			}
 		case expression.RootComponents:
 			v.checkComponentRef(r, pos, ptr)

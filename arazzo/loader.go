@@ -248,7 +248,7 @@ func (l *loader) loadArazzo(ctx context.Context, u *url.URL, data []byte) (*Docu
 	l.order = append(l.order, doc)
 	l.own[doc] = diags
 	l.loadSources(ctx, doc)
-	v := &validator{doc: doc, file: file, loaded: true, ctx: ctx}
+	v := &validator{doc: doc, file: file, loaded: true, ctx: ctx, src: data}
 	v.run()
 	l.own[doc] = append(l.own[doc], v.diags...)
 	locate(l.own[doc], root, file)

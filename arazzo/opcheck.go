@@ -7,6 +7,7 @@ import (
 
 	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
+	"gopkg.in/yaml.v3"
 )
 
 // This file checks how an operation step uses its bound operation: the
@@ -98,18 +99,24 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if sp.p.Reusable != nil {
 			pos, ptr = sp.p.Pos, sp.p.Pointer
 		}
-		hint := paramHint(declared, template, sp.name, sp.in)
+		hint, fix := paramHint(declared, template, sp.name, sp.in)
+		var n *yaml.Node
+		if sp.p.Reusable == nil {
+			n = mapValue(sp.p.node, "name")
+		}
 		if sp.in == "path" {
 			// BuildRequest fails: the name is not in the path template.
 			if m := closest(sp.name, template); m != "" {
 				meant[m] = true
 			}
-			v.errorf(pos, ptr, CodeUnknownParameter, hint,
+			d := v.errorf(pos, ptr, CodeUnknownParameter, hint,
 				"path parameter %q is not in the path of %s", sp.name, op)
+			v.fixName(d, n, 0, sp.name, fix)
 			continue
 		}
-		v.warnf(pos, ptr, CodeUnknownParameter, hint,
+		d := v.warnf(pos, ptr, CodeUnknownParameter, hint,
 			"%s parameter %q is not a parameter of %s; it is sent anyway", sp.in, sp.name, op)
+		v.fixName(d, n, 0, sp.name, fix)
 	}
 
 	// Path placeholders nothing fills: BuildRequest fails.
@@ -190,8 +197,9 @@ func securityParam(op *openapi.Operation, name, in string) bool {
 	return false
 }
 
-// paramHint suggests the declared parameter a misspelled one meant.
-func paramHint(declared []openapi.Parameter, template []string, name, in string) string {
+// paramHint suggests the declared parameter a misspelled one meant; meant
+// is that parameter's name, when one is near enough to be a typo.
+func paramHint(declared []openapi.Parameter, template []string, name, in string) (hint, meant string) {
 	var same []string
 	for _, p := range declared {
 		if p.In == in {
@@ -202,17 +210,17 @@ func paramHint(declared []openapi.Parameter, template []string, name, in string)
 		same = append(same, template...)
 	}
 	if s := closest(name, same); s != "" {
-		return fmt.Sprintf("did you mean %q?", s)
+		return fmt.Sprintf("did you mean %q?", s), s
 	}
 	for _, p := range declared {
 		if p.Name == name || closest(name, []string{p.Name}) != "" {
-			return fmt.Sprintf("the operation declares %q in %s", p.Name, p.In)
+			return fmt.Sprintf("the operation declares %q in %s", p.Name, p.In), ""
 		}
 	}
 	if len(same) > 0 {
-		return fmt.Sprintf("its %s parameters are: %s", in, strings.Join(same, ", "))
+		return fmt.Sprintf("its %s parameters are: %s", in, strings.Join(same, ", ")), ""
 	}
-	return fmt.Sprintf("it declares no %s parameters", in)
+	return fmt.Sprintf("it declares no %s parameters", in), ""
 }
 
 // closest is the "did you mean" suggestion (internal/suggest).

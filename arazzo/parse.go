@@ -17,7 +17,7 @@ func Parse(data []byte, location string) (*Document, Diagnostics) {
 	if doc == nil {
 		return nil, diags
 	}
-	v := &validator{doc: doc, file: location, loaded: false}
+	v := &validator{doc: doc, file: location, loaded: false, src: data}
 	v.run()
 	diags = append(diags, v.diags...)
 	locate(diags, root, location)

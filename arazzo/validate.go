@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
+	"gopkg.in/yaml.v3"
 )
 
 // validator runs the semantic checks of one document and, when its
@@ -20,6 +22,10 @@ type validator struct {
 	// ctx, when set, stops validation once it is done (see stopped).
 	ctx  context.Context
 	stop bool
+	// src is the document's text, lines the offsets of its lines (see
+	// span); a diagnostic gets an end and a fix only where src confirms.
+	src   []byte
+	lines []int
 }
 
 // stopped reports whether validation must stop because v.ctx is done; the
@@ -39,14 +45,19 @@ func (v *validator) stopped() bool {
 	return false
 }
 
-func (v *validator) errorf(pos Position, ptr, code, hint, format string, args ...any) {
+// errorf records an error diagnostic and returns it, for the caller to add
+// an end, related positions or fixes (before the next one is recorded).
+func (v *validator) errorf(pos Position, ptr, code, hint, format string, args ...any) *Diagnostic {
 	v.diags = append(v.diags, Diagnostic{Severity: SeverityError, Pos: pos, Pointer: ptr, Code: code, Hint: hint,
 		Message: fmt.Sprintf(format, args...)})
+	return &v.diags[len(v.diags)-1]
 }
 
-func (v *validator) warnf(pos Position, ptr, code, hint, format string, args ...any) {
+// warnf is errorf for a warning.
+func (v *validator) warnf(pos Position, ptr, code, hint, format string, args ...any) *Diagnostic {
 	v.diags = append(v.diags, Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: code, Hint: hint,
 		Message: fmt.Sprintf(format, args...)})
+	return &v.diags[len(v.diags)-1]
 }
 
 const sdPrefix = "$sourceDescriptions."
@@ -64,8 +75,10 @@ func (v *validator) run() {
 		}
 		if prev := seenWF[w.WorkflowID]; prev != nil {
 			pos, ptr := valuePos(w.Meta, "workflowId")
-			v.errorf(pos, ptr, CodeDuplicateWorkflowID, "workflowIds must be unique in a document",
+			d := v.errorf(pos, ptr, CodeDuplicateWorkflowID, "workflowIds must be unique in a document",
 				"duplicate workflowId %q (first declared at line %d)", w.WorkflowID, prev.Pos.Line)
+			v.spanEnd(d, mapValue(w.node, "workflowId"))
+			v.relate(d, mapValue(prev.node, "workflowId"), "first declared here")
 			continue
 		}
 		seenWF[w.WorkflowID] = w
@@ -113,8 +126,10 @@ func (v *validator) checkWorkflow(w *Workflow) {
 		}
 		if prev := steps[s.StepID]; prev != nil {
 			pos, ptr := valuePos(s.Meta, "stepId")
-			v.errorf(pos, ptr, CodeDuplicateStepID, "stepIds must be unique within a workflow",
+			d := v.errorf(pos, ptr, CodeDuplicateStepID, "stepIds must be unique within a workflow",
 				"duplicate stepId %q in workflow %q (first declared at line %d)", s.StepID, w.WorkflowID, prev.Pos.Line)
+			v.spanEnd(d, mapValue(s.node, "stepId"))
+			v.relate(d, mapValue(prev.node, "stepId"), "first declared here")
 			continue
 		}
 		steps[s.StepID] = s
@@ -250,12 +265,17 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 	}
 	if stepID != "" && steps != nil && steps[stepID] == nil {
 		pos, ptr := valuePos(m, "stepId")
-		v.errorf(pos, ptr, CodeUnknownStep, "stepId must name a step of the same workflow",
-			"%s action targets unknown step %q", typ, stepID)
+		hint := "stepId must name a step of the same workflow"
+		meant := suggest.Closest(stepID, sortedKeys(steps))
+		if meant != "" {
+			hint = fmt.Sprintf("did you mean %q?", meant)
+		}
+		d := v.errorf(pos, ptr, CodeUnknownStep, hint, "%s action targets unknown step %q", typ, stepID)
+		v.fixName(d, mapValue(m.node, "stepId"), 0, stepID, meant)
 	}
 	if wfID != "" {
 		pos, ptr := valuePos(m, "workflowId")
-		*target = v.resolveWorkflow(wfID, pos, ptr)
+		*target = v.resolveWorkflow(wfID, mapValue(m.node, "workflowId"), pos, ptr)
 	}
 }
 
@@ -269,17 +289,23 @@ func (v *validator) source(name string) *SourceDescription {
 	return nil
 }
 
-// unknownSource reports a $sourceDescriptions name that does not exist.
-func (v *validator) unknownSource(name string, pos Position, ptr string) {
-	hint := "declare it in sourceDescriptions"
+// unknownSource reports a $sourceDescriptions name that does not exist,
+// written at byte from of the scalar n (nil when not known).
+func (v *validator) unknownSource(name string, n *yaml.Node, from int, pos Position, ptr string) {
 	var names []string
 	for _, s := range v.doc.SourceDescriptions {
-		if strings.EqualFold(s.Name, name) {
-			hint = fmt.Sprintf("did you mean %q? source names are case-sensitive", s.Name)
-		}
 		names = append(names, s.Name)
 	}
-	v.errorf(pos, ptr, CodeUnknownSource, hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
+	hint := "declare it in sourceDescriptions"
+	meant := suggest.Closest(name, names)
+	switch {
+	case strings.EqualFold(meant, name):
+		hint = fmt.Sprintf("did you mean %q? source names are case-sensitive", meant)
+	case meant != "":
+		hint = fmt.Sprintf("did you mean %q?", meant)
+	}
+	d := v.errorf(pos, ptr, CodeUnknownSource, hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
+	v.fixName(d, n, from, name, meant)
 }
 
 func findWorkflow(doc *Document, id string) *Workflow {
@@ -295,8 +321,9 @@ func findWorkflow(doc *Document, id string) *Workflow {
 }
 
 // resolveWorkflow resolves a workflowId reference (local or through an
-// arazzo source) and reports when it does not exist.
-func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target {
+// arazzo source), written as the scalar n (nil when not known), and
+// reports when it does not exist.
+func (v *validator) resolveWorkflow(id string, n *yaml.Node, pos Position, ptr string) *Target {
 	if rest, ok := strings.CutPrefix(id, sdPrefix); ok {
 		name, wf, ok := strings.Cut(rest, ".")
 		src := v.source(name)
@@ -305,7 +332,7 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 			return nil
 		}
 		if src == nil {
-			v.unknownSource(name, pos, ptr)
+			v.unknownSource(name, n, len(sdPrefix), pos, ptr)
 			return nil
 		}
 		if !v.loaded {
@@ -330,7 +357,13 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 				return &Target{Source: src, Workflow: w}
 			}
 		}
-		v.errorf(pos, ptr, CodeUnknownWorkflow, "", "source %q has no workflow %q", name, wf)
+		meant := suggest.Closest(wf, workflowIDs(src.Arazzo))
+		hint := ""
+		if meant != "" {
+			hint = fmt.Sprintf("did you mean %q?", meant)
+		}
+		d := v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "source %q has no workflow %q", name, wf)
+		v.fixName(d, n, len(sdPrefix)+len(name)+1, wf, meant)
 		return nil
 	}
 	if strings.HasPrefix(id, "$") {
@@ -342,13 +375,23 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 		return &Target{Workflow: w}
 	}
 	hint := ""
-	for _, w := range v.doc.Workflows {
-		if strings.EqualFold(w.WorkflowID, id) {
-			hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
-		}
+	meant := suggest.Closest(id, workflowIDs(v.doc))
+	if meant != "" {
+		hint = fmt.Sprintf("did you mean %q?", meant)
 	}
-	v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "no workflow %q in this document", id)
+	d := v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "no workflow %q in this document", id)
+	v.fixName(d, n, 0, id, meant)
 	return nil
+}
+
+// workflowIDs lists the workflowIds of doc, the candidates of a "did you
+// mean".
+func workflowIDs(doc *Document) []string {
+	ids := make([]string, 0, len(doc.Workflows))
+	for _, w := range doc.Workflows {
+		ids = append(ids, w.WorkflowID)
+	}
+	return ids
 }
 
 // checkDependsOn checks that dependsOn names exist and form no cycle.
@@ -356,9 +399,14 @@ func (v *validator) checkDependsOn() {
 	edges := map[string][]string{}
 	for _, w := range v.doc.Workflows {
 		pos, ptr := valuePos(w.Meta, "dependsOn")
+		deps := mapValue(w.node, "dependsOn")
 		w.Dependencies = make([]*Target, len(w.DependsOn))
 		for i, dep := range w.DependsOn {
-			t := v.resolveWorkflow(dep, pos, ptr)
+			var n *yaml.Node
+			if deps != nil && deps.Kind == yaml.SequenceNode && len(deps.Content) == len(w.DependsOn) {
+				n = deps.Content[i]
+			}
+			t := v.resolveWorkflow(dep, n, pos, ptr)
 			w.Dependencies[i] = t
 			if t != nil && t.Source == nil {
 				edges[w.WorkflowID] = append(edges[w.WorkflowID], dep)
@@ -410,7 +458,7 @@ func (v *validator) bind(s *Step) {
 	switch {
 	case s.WorkflowID != "":
 		pos, ptr := valuePos(s.Meta, "workflowId")
-		s.Target = v.resolveWorkflow(s.WorkflowID, pos, ptr)
+		s.Target = v.resolveWorkflow(s.WorkflowID, mapValue(s.node, "workflowId"), pos, ptr)
 	case s.OperationID != "":
 		v.bindOperationID(s)
 	case s.OperationPath != "":
@@ -473,7 +521,7 @@ func (v *validator) bindOperationID(s *Step) {
 		}
 		src := v.source(name)
 		if src == nil {
-			v.unknownSource(name, pos, ptr)
+			v.unknownSource(name, mapValue(s.node, "operationId"), len(sdPrefix), pos, ptr)
 			return
 		}
 		if !v.loaded {
@@ -537,7 +585,25 @@ func (v *validator) bindOperationID(s *Step) {
 			}
 			where = strings.Join(names, ", ")
 		}
-		v.errorf(pos, ptr, CodeUnknownOperation, "", "no operation with operationId %q in %s", id, where)
+		var ids []string
+		for _, s := range srcs {
+			for _, op := range s.OpenAPI.Operations() {
+				if op.OperationID != "" {
+					ids = append(ids, op.OperationID)
+				}
+			}
+		}
+		meant := suggest.Closest(id, ids)
+		hint := ""
+		if meant != "" {
+			hint = fmt.Sprintf("did you mean %q?", meant)
+		}
+		d := v.errorf(pos, ptr, CodeUnknownOperation, hint, "no operation with operationId %q in %s", id, where)
+		from := 0
+		if qualified != "" {
+			from = len(sdPrefix) + len(qualified) + 1
+		}
+		v.fixName(d, mapValue(s.node, "operationId"), from, id, meant)
 	}
 }
 
@@ -552,13 +618,16 @@ func (v *validator) bindOperationPath(s *Step) {
 	}
 	var src *SourceDescription
 	name := ""
+	from := 0 // where name starts in op
 	standard := false
 	switch {
 	case strings.HasPrefix(ref, "{"+sdPrefix) && strings.HasSuffix(ref, ".url}"):
 		name = strings.TrimSuffix(strings.TrimPrefix(ref, "{"+sdPrefix), ".url}")
+		from = len("{" + sdPrefix)
 		standard = true
 	case strings.HasPrefix(ref, sdPrefix):
 		name = strings.TrimSuffix(strings.TrimPrefix(ref, sdPrefix), ".url")
+		from = len(sdPrefix)
 	default:
 		name = ref
 		if v.source(name) == nil {
@@ -571,7 +640,7 @@ func (v *validator) bindOperationPath(s *Step) {
 	}
 	src = v.source(name)
 	if src == nil {
-		v.unknownSource(name, pos, ptr)
+		v.unknownSource(name, mapValue(s.node, "operationPath"), from, pos, ptr)
 		return
 	}
 	if !standard {

@@ -35,7 +35,7 @@ const (
 
 	// CodePolicy: the loading policy refused a location.
 	CodePolicy = "policy"
-	// CodeLimit: a loading limit (bytes, documents) was reached.
+	// CodeLimit: a limit of loading (bytes, documents) or of runtime.New (schema depth) was reached.
 	CodeLimit = "limit"
 	// CodeSourceLimit: more source descriptions than the maximum number of sources.
 	CodeSourceLimit = "source-limit"

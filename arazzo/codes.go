@@ -54,6 +54,8 @@ const (
 
 	// CodeDuplicateWorkflowID: two workflows of a document share a workflowId.
 	CodeDuplicateWorkflowID = "duplicate-workflow-id"
+	// CodeDuplicateSourceName: two source descriptions of a document share a name.
+	CodeDuplicateSourceName = "duplicate-source-name"
 	// CodeDuplicateStepID: two steps of a workflow share a stepId.
 	CodeDuplicateStepID = "duplicate-step-id"
 	// CodeOutputName: an output name has characters outside [a-zA-Z0-9.-_].

@@ -243,3 +243,32 @@ func TestDuplicateKeyRelated(t *testing.T) {
 	}
 	t.Fatalf("no duplicate-key diagnostic in %v", ds)
 }
+
+// TestDuplicateSourceName: a second source description of the same name,
+// which no reference could reach, is an error pointing at the first.
+func TestDuplicateSourceName(t *testing.T) {
+	src := `arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions:
+  - {name: api, url: a.yaml, type: openapi}
+  - {name: api, url: b.yaml, type: openapi}
+workflows:
+  - workflowId: w
+    steps:
+      - {stepId: s, operationId: op}
+`
+	_, ds := arazzo.Parse([]byte(src), "d.yaml")
+	var got []string
+	for _, d := range ds {
+		if d.Code == arazzo.CodeDuplicateSourceName {
+			s := d.Severity.String() + " " + at(d.Pos) + "-" + at(d.End)
+			for _, r := range d.Related {
+				s += " related " + at(r.Pos) + "-" + at(r.End) + " " + r.Message
+			}
+			got = append(got, s)
+		}
+	}
+	if want := "error 5:12-5:15 related 4:12-4:15 first declared here"; len(got) != 1 || got[0] != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

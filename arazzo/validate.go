@@ -68,6 +68,18 @@ func (v *validator) run() {
 	if doc == nil {
 		return
 	}
+	seenSrc := map[string]*SourceDescription{}
+	for _, s := range doc.SourceDescriptions {
+		if prev := seenSrc[s.Name]; prev != nil && s.Name != "" {
+			pos, ptr := valuePos(s.Meta, "name")
+			d := v.errorf(pos, ptr, CodeDuplicateSourceName, "source description names must be unique in a document",
+				"duplicate source description name %q (first declared at line %d)", s.Name, prev.Pos.Line)
+			v.spanEnd(d, mapValue(s.node, "name"))
+			v.relate(d, mapValue(prev.node, "name"), "first declared here")
+			continue
+		}
+		seenSrc[s.Name] = s
+	}
 	seenWF := map[string]*Workflow{}
 	for _, w := range doc.Workflows {
 		if w.WorkflowID == "" {

@@ -128,3 +128,12 @@ func (v *validator) fixName(d *Diagnostic, n *yaml.Node, from int, old, name str
 		Edits:   []TextEdit{{Pos: pos, End: end, NewText: name}},
 	})
 }
+
+// didYouMean is the hint naming meant, the known name a misspelled one
+// most likely meant, or otherwise when there is none.
+func didYouMean(meant, otherwise string) string {
+	if meant == "" {
+		return otherwise
+	}
+	return fmt.Sprintf("did you mean %q?", meant)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -441,12 +442,7 @@ func (v *validator) checkWorkflowRef(r *expression.Reference, pos Position, ptr 
 	case incomplete:
 		// A source that may declare the workflow did not load: reported there.
 	default:
-		hint := ""
-		for _, w := range v.doc.Workflows {
-			if strings.EqualFold(w.WorkflowID, r.ID) {
-				hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
-			}
-		}
+		hint := didYouMean(suggest.Closest(r.ID, workflowIDs(v.doc)), "")
 		v.errorf(pos, ptr, CodeUnknownWorkflowReference, hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
 	}
 }

@@ -277,12 +277,8 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 	}
 	if stepID != "" && steps != nil && steps[stepID] == nil {
 		pos, ptr := valuePos(m, "stepId")
-		hint := "stepId must name a step of the same workflow"
 		meant := suggest.Closest(stepID, sortedKeys(steps))
-		if meant != "" {
-			hint = fmt.Sprintf("did you mean %q?", meant)
-		}
-		d := v.errorf(pos, ptr, CodeUnknownStep, hint, "%s action targets unknown step %q", typ, stepID)
+		d := v.errorf(pos, ptr, CodeUnknownStep, didYouMean(meant, "stepId must name a step of the same workflow"), "%s action targets unknown step %q", typ, stepID)
 		v.fixName(d, mapValue(m.node, "stepId"), 0, stepID, meant)
 	}
 	if wfID != "" {
@@ -308,13 +304,10 @@ func (v *validator) unknownSource(name string, n *yaml.Node, from int, pos Posit
 	for _, s := range v.doc.SourceDescriptions {
 		names = append(names, s.Name)
 	}
-	hint := "declare it in sourceDescriptions"
 	meant := suggest.Closest(name, names)
-	switch {
-	case strings.EqualFold(meant, name):
-		hint = fmt.Sprintf("did you mean %q? source names are case-sensitive", meant)
-	case meant != "":
-		hint = fmt.Sprintf("did you mean %q?", meant)
+	hint := didYouMean(meant, "declare it in sourceDescriptions")
+	if strings.EqualFold(meant, name) {
+		hint += " source names are case-sensitive"
 	}
 	d := v.errorf(pos, ptr, CodeUnknownSource, hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
 	v.fixName(d, n, from, name, meant)
@@ -370,11 +363,7 @@ func (v *validator) resolveWorkflow(id string, n *yaml.Node, pos Position, ptr s
 			}
 		}
 		meant := suggest.Closest(wf, workflowIDs(src.Arazzo))
-		hint := ""
-		if meant != "" {
-			hint = fmt.Sprintf("did you mean %q?", meant)
-		}
-		d := v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "source %q has no workflow %q", name, wf)
+		d := v.errorf(pos, ptr, CodeUnknownWorkflow, didYouMean(meant, ""), "source %q has no workflow %q", name, wf)
 		v.fixName(d, n, len(sdPrefix)+len(name)+1, wf, meant)
 		return nil
 	}
@@ -386,12 +375,8 @@ func (v *validator) resolveWorkflow(id string, n *yaml.Node, pos Position, ptr s
 	if w := findWorkflow(v.doc, id); w != nil {
 		return &Target{Workflow: w}
 	}
-	hint := ""
 	meant := suggest.Closest(id, workflowIDs(v.doc))
-	if meant != "" {
-		hint = fmt.Sprintf("did you mean %q?", meant)
-	}
-	d := v.errorf(pos, ptr, CodeUnknownWorkflow, hint, "no workflow %q in this document", id)
+	d := v.errorf(pos, ptr, CodeUnknownWorkflow, didYouMean(meant, ""), "no workflow %q in this document", id)
 	v.fixName(d, n, 0, id, meant)
 	return nil
 }
@@ -598,19 +583,15 @@ func (v *validator) bindOperationID(s *Step) {
 			where = strings.Join(names, ", ")
 		}
 		var ids []string
-		for _, s := range srcs {
-			for _, op := range s.OpenAPI.Operations() {
+		for _, src := range srcs {
+			for _, op := range src.OpenAPI.Operations() {
 				if op.OperationID != "" {
 					ids = append(ids, op.OperationID)
 				}
 			}
 		}
 		meant := suggest.Closest(id, ids)
-		hint := ""
-		if meant != "" {
-			hint = fmt.Sprintf("did you mean %q?", meant)
-		}
-		d := v.errorf(pos, ptr, CodeUnknownOperation, hint, "no operation with operationId %q in %s", id, where)
+		d := v.errorf(pos, ptr, CodeUnknownOperation, didYouMean(meant, ""), "no operation with operationId %q in %s", id, where)
 		from := 0
 		if qualified != "" {
 			from = len(sdPrefix) + len(qualified) + 1

@@ -35,7 +35,7 @@ func limitDiagnostic(err error, file string, n *yaml.Node) Diagnostic {
 	if errors.As(err, &le) && le.Line > 0 {
 		pos.Line, pos.Column = le.Line, le.Column
 	}
-	return Diagnostic{Severity: SeverityError, Pos: pos, Code: "too-large", Message: "document too large: " + err.Error(),
+	return Diagnostic{Severity: SeverityError, Pos: pos, Code: CodeTooLarge, Message: "document too large: " + err.Error(),
 		Hint: "avoid recursive or deeply nested YAML aliases and deep nesting"}
 }
 
@@ -80,7 +80,7 @@ func parseYAML(data []byte, file string) (*yaml.Node, Diagnostics) {
 			hint = "YAML indents with spaces only; replace the tab"
 		}
 		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: file, Line: line, Column: col},
-			Message: "cannot parse document: " + msg, Code: "syntax", Hint: hint}}
+			Message: "cannot parse document: " + msg, Code: CodeSyntax, Hint: hint}}
 	}
 	n := &root
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
@@ -88,7 +88,7 @@ func parseYAML(data []byte, file string) (*yaml.Node, Diagnostics) {
 	}
 	if n.Kind != yaml.MappingNode {
 		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: file, Line: n.Line, Column: n.Column},
-			Pointer: "", Message: "an Arazzo document must be an object, found " + kindName(n), Code: "syntax"}}
+			Pointer: "", Message: "an Arazzo document must be an object, found " + kindName(n), Code: CodeSyntax}}
 	}
 	return n, nil
 }
@@ -309,7 +309,7 @@ func (d *decoder) unsupported(p pair, ptr, what string) {
 	d.skip[p.v] = true
 	d.diags = append(d.diags, Diagnostic{Severity: SeverityWarning, Pos: d.pos(p.kn), Pointer: ptrJoin(ptr, p.key),
 		Message: fmt.Sprintf("Arazzo 1.1 %s is not yet supported and is ignored", what),
-		Hint:    "remove it, or expect weft to behave as for Arazzo 1.0", Code: "unsupported-1.1"})
+		Hint:    "remove it, or expect weft to behave as for Arazzo 1.0", Code: CodeUnsupported11})
 }
 
 // decodeDocument decodes the root mapping node.

@@ -28,18 +28,56 @@ func (s Severity) String() string {
 }
 
 // Diagnostic is one finding of the loader or the validator, in the manner
-// of golang.org/x/tools/go/analysis: a position, a message and a hint.
+// of golang.org/x/tools/go/analysis: a position (and, where known, an end),
+// a message, a hint, the other places the finding involves and the fixes
+// that would resolve it.
 type Diagnostic struct {
 	Severity Severity
 	Pos      Position
+	// End, when known, is the position just past the offending text (on
+	// Pos's line, its column is exclusive); the zero Position otherwise.
+	End Position
 	// Pointer is the JSON pointer of the offending value in its document.
 	Pointer string
 	Message string
 	// Hint suggests a fix; may be empty.
 	Hint string
-	// Code is a short stable identifier of the check ("schema",
-	// "duplicate-step-id", "unknown-operation", ...), useful for tables.
+	// Code is a short stable identifier of the check, one of the Code
+	// constants (CodeSchema, CodeDuplicateStepID, ...); docs/diagnostics.md
+	// lists them.
 	Code string
+	// Related lists other places the finding involves, such as the first
+	// declaration of a duplicated id.
+	Related []RelatedInformation
+	// SuggestedFixes lists edits that resolve the finding, such as the
+	// known name a misspelled one most likely meant. A tool may apply one
+	// without asking: each is a complete fix.
+	SuggestedFixes []SuggestedFix
+}
+
+// RelatedInformation is a secondary position of a Diagnostic, with a note
+// ("first declared here").
+type RelatedInformation struct {
+	Pos Position
+	// End is the position just past the text, or the zero Position.
+	End     Position
+	Message string
+}
+
+// SuggestedFix is one way to resolve a Diagnostic: a description and the
+// edits to make to the document's text, none of them overlapping.
+type SuggestedFix struct {
+	Message string
+	Edits   []TextEdit
+}
+
+// TextEdit replaces the text from Pos up to End (exclusive) with NewText.
+// Both positions are in the diagnostic's file; columns count characters,
+// as in every Position.
+type TextEdit struct {
+	Pos     Position
+	End     Position
+	NewText string
 }
 
 // String formats the diagnostic as "file:line:col: severity: message (hint)".

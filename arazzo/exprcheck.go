@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/weftflow/weft/expression"
+	"github.com/weftflow/weft/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -151,7 +152,7 @@ func (v *validator) checkCriterion(sc *exprScope, c *Criterion) {
 	}
 	for _, w := range cc.Warnings() {
 		pos, ptr := valuePos(c.Meta, "condition")
-		v.warnf(pos, ptr, "criterion", "", "%s", w)
+		v.warnf(pos, ptr, CodeCriterion, "", "%s", w)
 	}
 	v.checkRefs(sc, cc.References(), c.node, c.Pointer)
 }
@@ -185,7 +186,7 @@ func (v *validator) exprErrorHint(n *yaml.Node, ptr string, err error, hint stri
 		msg = fmt.Sprintf("invalid expression %q: %s", ee.Input, ee.Msg)
 		pos = v.exprPos(n, ee.Input, ee.Offset)
 	}
-	v.errorf(pos, ptr, "expression", hint, "%s", msg)
+	v.errorf(pos, ptr, CodeExpression, hint, "%s", msg)
 }
 
 // exprPos finds the scalar under n that holds text and returns the position
@@ -332,13 +333,13 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			if r.Root == expression.RootWorkflows {
 				what = "workflow"
 			}
-			v.warnf(pos, ptr, "id-form", fmt.Sprintf("rename the %s so its id matches [A-Za-z0-9_-]+", what),
+			v.warnf(pos, ptr, CodeIDForm, fmt.Sprintf("rename the %s so its id matches [A-Za-z0-9_-]+", what),
 				"%s: %s id %q has characters outside [A-Za-z0-9_-] (read up to the last .%s.)", text, what, r.ID, r.Field)
 		}
 		if st := sc.step; st != nil && st.WorkflowID != "" && st.OperationID == "" && st.OperationPath == "" {
 			switch r.Root {
 			case expression.RootStatusCode, expression.RootRequest, expression.RootResponse, expression.RootURL, expression.RootMethod:
-				v.warnf(pos, ptr, "no-http-exchange", "read the called workflow's outputs with $outputs.<name>",
+				v.warnf(pos, ptr, CodeNoHTTPExchange, "read the called workflow's outputs with $outputs.<name>",
 					"%s: step %q calls a workflow and makes no HTTP request, so this evaluates to null", text, st.StepID)
 			}
 		}
@@ -346,13 +347,13 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 		case expression.RootRequest, expression.RootResponse:
 			if r.Tolerated != "" {
 				// D3 real-world tolerance: $response.headers.<name>.
-				v.warnf(pos, ptr, "header-form", "write "+r.Tolerated,
+				v.warnf(pos, ptr, CodeHeaderForm, "write "+r.Tolerated,
 					"%s reads a header with .headers. (the runtime expression grammar has .header.)", text)
 			}
 		case expression.RootSteps:
 			if r.Tolerated != "" {
 				// D3 real-world tolerance: $steps.<id>.<name>.
-				v.warnf(pos, ptr, "steps-outputs-form", "write "+r.Tolerated,
+				v.warnf(pos, ptr, CodeStepsOutputsForm, "write "+r.Tolerated,
 					"%s reads a step output without .outputs.", text)
 			}
 			if sc.wf == nil {
@@ -360,14 +361,14 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			}
 			st := sc.steps[r.ID]
 			if st == nil {
-				v.errorf(pos, ptr, "unknown-step-reference", "a step can only read outputs of steps of its own workflow",
+				v.errorf(pos, ptr, CodeUnknownStepReference, "a step can only read outputs of steps of its own workflow",
 					"%s: workflow %q has no step %q", text, sc.wf.WorkflowID, r.ID)
 				continue
 			}
 			if r.Field == "outputs" && !hasOutput(st.Outputs, r.NameCandidates()) {
 				// At run time the reference evaluates to null and the trace
 				// lists it as missing, so the document can still run.
-				v.warnf(pos, ptr, "unknown-output", fmt.Sprintf("declare %q under the outputs of step %q", r.Name, r.ID),
+				v.warnf(pos, ptr, CodeUnknownOutput, fmt.Sprintf("declare %q under the outputs of step %q", r.Name, r.ID),
 					"%s: step %q declares no output %q (it evaluates to null)", text, r.ID, r.Name)
 			}
 		case expression.RootWorkflows:
@@ -386,18 +387,18 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 				if closed {
 					report = v.errorf
 				}
-				report(pos, ptr, "unknown-input", fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
+				report(pos, ptr, CodeUnknownInput, fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
 					"%s: workflow %q has no input %q", text, sc.wf.WorkflowID, r.Name)
 			}
 		case expression.RootSourceDescriptions:
 			if v.source(r.ID) == nil {
-				v.unknownSource(r.ID, pos, ptr)
+				v.unknownSource(r.ID, nil, 0, pos, ptr)
 			}
 		case expression.RootComponents:
 			v.checkComponentRef(r, pos, ptr)
 		}
 		if h := r.PointerHint(); h != "" {
-			v.warnf(pos, ptr, "body-selector", "write "+h, "%s dereferences the body with selectors", r.String())
+			v.warnf(pos, ptr, CodeBodySelector, "write "+h, "%s dereferences the body with selectors", r.String())
 		}
 	}
 }
@@ -436,18 +437,13 @@ func (v *validator) checkWorkflowRef(r *expression.Reference, pos Position, ptr 
 	switch {
 	case len(where) == 1:
 	case len(where) > 1:
-		v.errorf(pos, ptr, "ambiguous-workflow-reference", "rename the workflows so their ids are unique",
+		v.errorf(pos, ptr, CodeAmbiguousWorkflowReference, "rename the workflows so their ids are unique",
 			"%s: workflow id %q is ambiguous: it names a workflow in %s", r.Text, r.ID, strings.Join(where, " and "))
 	case incomplete:
 		// A source that may declare the workflow did not load: reported there.
 	default:
-		hint := ""
-		for _, w := range v.doc.Workflows {
-			if strings.EqualFold(w.WorkflowID, r.ID) {
-				hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
-			}
-		}
-		v.errorf(pos, ptr, "unknown-workflow-reference", hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
+		hint := didYouMean(suggest.Closest(r.ID, workflowIDs(v.doc)), "")
+		v.errorf(pos, ptr, CodeUnknownWorkflowReference, hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
 	}
 }
 
@@ -477,7 +473,7 @@ func (v *validator) checkComponentRef(r *expression.Reference, pos Position, ptr
 		}
 	}
 	if !found {
-		v.errorf(pos, ptr, "unknown-component", "declare it under components."+r.Field, "%s: no such component", r.Text)
+		v.errorf(pos, ptr, CodeUnknownComponent, "declare it under components."+r.Field, "%s: no such component", r.Text)
 	}
 }
 

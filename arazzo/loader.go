@@ -171,7 +171,7 @@ func (l *loader) read(ctx context.Context, u *url.URL, by trust) ([]byte, error)
 // loadEntry loads the entry document and everything it references.
 func (l *loader) loadEntry(ctx context.Context, location string) (*Document, Diagnostics) {
 	fail := func(msg, hint string) (*Document, Diagnostics) {
-		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: location}, Message: msg, Hint: hint, Code: "read"}}
+		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: location}, Message: msg, Hint: hint, Code: CodeRead}}
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -200,7 +200,7 @@ func (l *loader) loadEntry(ctx context.Context, location string) (*Document, Dia
 		var pe *PolicyError
 		if errors.As(err, &pe) {
 			d, ds := fail("cannot read "+location+": "+err.Error(), pe.hint())
-			ds[0].Code = "policy"
+			ds[0].Code = CodePolicy
 			return d, ds
 		}
 		return fail("cannot read "+location+": "+err.Error(), "")
@@ -248,7 +248,7 @@ func (l *loader) loadArazzo(ctx context.Context, u *url.URL, data []byte) (*Docu
 	l.order = append(l.order, doc)
 	l.own[doc] = diags
 	l.loadSources(ctx, doc)
-	v := &validator{doc: doc, file: file, loaded: true, ctx: ctx}
+	v := &validator{doc: doc, file: file, loaded: true, ctx: ctx, src: data}
 	v.run()
 	l.own[doc] = append(l.own[doc], v.diags...)
 	locate(l.own[doc], root, file)
@@ -314,12 +314,12 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			add(Diagnostic{Severity: SeverityError, Pos: pos, Pointer: ptr, Message: msg, Hint: hint, Code: code})
 		}
 		if err := ctx.Err(); err != nil {
-			errAt("cancelled", fmt.Sprintf("source %q not loaded: %v", s.Name, err), "")
+			errAt(CodeCancelled, fmt.Sprintf("source %q not loaded: %v", s.Name, err), "")
 			continue
 		}
 		ref, err := url.Parse(s.URL)
 		if err != nil {
-			errAt("source-url", fmt.Sprintf("source %q: invalid URL: %v", s.Name, err), "write an RFC 3986 URI reference")
+			errAt(CodeSourceURL, fmt.Sprintf("source %q: invalid URL: %v", s.Name, err), "write an RFC 3986 URI reference")
 			continue
 		}
 		u := doc.URL.ResolveReference(ref)
@@ -327,7 +327,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 		if err != nil && errors.Is(err, errNotFound) && l.base != nil && isRelativeRef(s.URL) {
 			u2 := l.base.ResolveReference(ref)
 			if data2, cached2, err2 := l.fetch(ctx, u2, by); err2 == nil {
-				add(Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: "base-url",
+				add(Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: CodeBaseURL,
 					Message: fmt.Sprintf("source %q resolves only against the base URL, to %s", s.Name, display(u2)),
 					Hint:    "write the URL relative to this document, as RFC 3986 requires"})
 				u, data, cached, err = u2, data2, cached2, nil
@@ -338,20 +338,20 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			if errors.Is(err, errNotFound) && isRelativeRef(s.URL) && l.base == nil {
 				hint = "relative URLs resolve against this document; WithBaseURL sets a fallback base (weft: --base-url)"
 			}
-			code := "source-unreadable"
+			code := CodeSourceUnreadable
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				code = "cancelled"
+				code = CodeCancelled
 			}
 			var pe *PolicyError
 			var le *LimitError
 			if errors.Is(err, errSourceLimit) {
-				code = "source-limit"
+				code = CodeSourceLimit
 				hint = "raise the limit with WithMaxSources or Policy.MaxSources"
 			} else if errors.As(err, &le) {
-				code = "limit"
+				code = CodeLimit
 				hint = "raise Policy." + le.Limit
 			} else if errors.As(err, &pe) {
-				errAt("policy", fmt.Sprintf("source %q: %v", s.Name, pe), pe.hint())
+				errAt(CodePolicy, fmt.Sprintf("source %q: %v", s.Name, pe), pe.hint())
 				continue
 			}
 			errAt(code, fmt.Sprintf("source %q: cannot read %s: %v", s.Name, display(u), err), hint)
@@ -365,7 +365,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			} else if _, ok := l.apis[u.String()]; ok {
 				typ = SourceTypeOpenAPI
 			} else if typ = sniff(data); typ == "" {
-				errAt("source-type", fmt.Sprintf("source %q: cannot tell whether %s is an OpenAPI or an Arazzo document", s.Name, display(u)),
+				errAt(CodeSourceType, fmt.Sprintf("source %q: cannot tell whether %s is an OpenAPI or an Arazzo document", s.Name, display(u)),
 					"add type: openapi or type: arazzo")
 				continue
 			}
@@ -383,7 +383,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 			if perr != nil {
 				code, hint, ok := descriptionFault(perr)
 				if !ok {
-					code, hint = "source-invalid", ""
+					code, hint = CodeSourceInvalid, ""
 				}
 				errAt(code, fmt.Sprintf("source %q: %v", s.Name, perr), hint)
 				continue
@@ -399,7 +399,7 @@ func (l *loader) loadSources(ctx context.Context, doc *Document) {
 					if len(diags) > 0 {
 						msg = diags[0].Message
 					}
-					errAt("source-invalid", fmt.Sprintf("source %q: %s: %s", s.Name, display(u), msg), "")
+					errAt(CodeSourceInvalid, fmt.Sprintf("source %q: %s: %s", s.Name, display(u), msg), "")
 					continue
 				}
 			}
@@ -420,9 +420,9 @@ func descriptionFault(err error) (code, hint string, ok bool) {
 	var de *openapi.DuplicateKeyError
 	switch {
 	case errors.As(err, &le):
-		return "too-large", "the description is over weft's document budget; see docs/security.md", true
+		return CodeTooLarge, "the description is over weft's document budget; see docs/security.md", true
 	case errors.As(err, &de):
-		return "duplicate-key", "keep one of them: a YAML or JSON decoder silently keeps one value", true
+		return CodeDuplicateKey, "keep one of them: a YAML or JSON decoder silently keeps one value", true
 	}
 	return "", "", false
 }

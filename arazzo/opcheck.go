@@ -7,6 +7,7 @@ import (
 
 	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
+	"gopkg.in/yaml.v3"
 )
 
 // This file checks how an operation step uses its bound operation: the
@@ -97,18 +98,24 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if sp.p.Reusable != nil {
 			pos, ptr = sp.p.Pos, sp.p.Pointer
 		}
-		hint := paramHint(declared, template, sp.name, sp.in)
+		hint, fix := paramHint(declared, template, sp.name, sp.in)
+		var n *yaml.Node
+		if sp.p.Reusable == nil {
+			n = mapValue(sp.p.node, "name")
+		}
 		if sp.in == "path" {
 			// BuildRequest fails: the name is not in the path template.
 			if m := closest(sp.name, template); m != "" {
 				meant[m] = true
 			}
-			v.errorf(pos, ptr, "unknown-parameter", hint,
+			d := v.errorf(pos, ptr, CodeUnknownParameter, hint,
 				"path parameter %q is not in the path of %s", sp.name, op)
+			v.fixName(d, n, 0, sp.name, fix)
 			continue
 		}
-		v.warnf(pos, ptr, "unknown-parameter", hint,
+		d := v.warnf(pos, ptr, CodeUnknownParameter, hint,
 			"%s parameter %q is not a parameter of %s; it is sent anyway", sp.in, sp.name, op)
+		v.fixName(d, n, 0, sp.name, fix)
 	}
 
 	// Path placeholders nothing fills: BuildRequest fails.
@@ -116,7 +123,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if name == "" || strings.ContainsAny(name[:1], "+#./;?&") {
 			// RFC 6570 operators ({+name}) are not OpenAPI path
 			// templating: BuildRequest fills {name} only.
-			v.errorf(s.Pos, s.Pointer, "path-template", "OpenAPI path templates are {name}; weft cannot fill RFC 6570 expressions",
+			v.errorf(s.Pos, s.Pointer, CodePathTemplate, "OpenAPI path templates are {name}; weft cannot fill RFC 6570 expressions",
 				"the path of %s has the placeholder {%s}, which no parameter can fill", op, name)
 			continue
 		}
@@ -134,7 +141,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if mapValue(s.node, "parameters") != nil {
 			pos, ptr = valuePos(s.Meta, "parameters")
 		}
-		v.errorf(pos, ptr, "missing-path-parameter",
+		v.errorf(pos, ptr, CodeMissingPathParameter,
 			fmt.Sprintf("add {name: %s, in: path, value: ...} to the step's (or the workflow's) parameters", name),
 			"step %q supplies no value for path parameter %q of %s", s.StepID, name, op)
 	}
@@ -147,7 +154,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		if rb != nil {
 			pos, ptr = rb.Pos, rb.Pointer
 		}
-		v.errorf(pos, ptr, "missing-request-body", "add a requestBody with a payload",
+		v.errorf(pos, ptr, CodeMissingRequestBody, "add a requestBody with a payload",
 			"step %q sends no request body, but %s requires one", s.StepID, op)
 	}
 	if rb == nil || rb.ContentType == "" || strings.ContainsAny(rb.ContentType, "${") {
@@ -163,7 +170,7 @@ func (v *validator) checkOperationUse(w *Workflow, s *Step) {
 		}
 	}
 	pos, ptr := valuePos(rb.Meta, "contentType")
-	v.errorf(pos, ptr, "undeclared-content-type", "use one of: "+strings.Join(types, ", "),
+	v.errorf(pos, ptr, CodeUndeclaredContentType, "use one of: "+strings.Join(types, ", "),
 		"contentType %q is not a request media type of %s", rb.ContentType, op)
 }
 
@@ -189,8 +196,9 @@ func securityParam(op *openapi.Operation, name, in string) bool {
 	return false
 }
 
-// paramHint suggests the declared parameter a misspelled one meant.
-func paramHint(declared []openapi.Parameter, template []string, name, in string) string {
+// paramHint suggests the declared parameter a misspelled one meant; meant
+// is that parameter's name, when one is near enough to be a typo.
+func paramHint(declared []openapi.Parameter, template []string, name, in string) (hint, meant string) {
 	var same []string
 	for _, p := range declared {
 		if p.In == in {
@@ -201,17 +209,17 @@ func paramHint(declared []openapi.Parameter, template []string, name, in string)
 		same = append(same, template...)
 	}
 	if s := closest(name, same); s != "" {
-		return fmt.Sprintf("did you mean %q?", s)
+		return fmt.Sprintf("did you mean %q?", s), s
 	}
 	for _, p := range declared {
 		if p.Name == name || closest(name, []string{p.Name}) != "" {
-			return fmt.Sprintf("the operation declares %q in %s", p.Name, p.In)
+			return fmt.Sprintf("the operation declares %q in %s", p.Name, p.In), ""
 		}
 	}
 	if len(same) > 0 {
-		return fmt.Sprintf("its %s parameters are: %s", in, strings.Join(same, ", "))
+		return fmt.Sprintf("its %s parameters are: %s", in, strings.Join(same, ", ")), ""
 	}
-	return fmt.Sprintf("it declares no %s parameters", in)
+	return fmt.Sprintf("it declares no %s parameters", in), ""
 }
 
 // closest is the "did you mean" suggestion (internal/suggest).

@@ -17,7 +17,7 @@ func Parse(data []byte, location string) (*Document, Diagnostics) {
 	if doc == nil {
 		return nil, diags
 	}
-	v := &validator{doc: doc, file: location, loaded: false}
+	v := &validator{doc: doc, file: location, loaded: false, src: data}
 	v.run()
 	diags = append(diags, v.diags...)
 	locate(diags, root, location)
@@ -58,7 +58,7 @@ func decodeDocument(data []byte, file string) (*Document, *yaml.Node, Diagnostic
 			d.skip[p.v] = true
 			d.diags = append(d.diags, Diagnostic{Severity: SeverityWarning, Pos: d.pos(p.kn), Pointer: "/$schema",
 				Message: "top-level \"$schema\" is not an Arazzo field and is ignored",
-				Hint:    "remove the $schema key", Code: "schema-key"})
+				Hint:    "remove the $schema key", Code: CodeSchemaKey})
 		}
 	}
 	doc := d.decodeDocument(root)
@@ -94,7 +94,7 @@ func (d *decoder) notArazzo(root *yaml.Node) (Diagnostic, bool) {
 	if kn == nil {
 		return Diagnostic{}, false
 	}
-	return Diagnostic{Severity: SeverityError, Pos: d.pos(kn), Pointer: "", Code: "not-arazzo",
+	return Diagnostic{Severity: SeverityError, Pos: d.pos(kn), Pointer: "", Code: CodeNotArazzo,
 		Message: "this is an OpenAPI description, not an Arazzo document",
 		Hint:    "name it in sourceDescriptions of an Arazzo document, with type: openapi, and validate that document"}, true
 }

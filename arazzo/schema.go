@@ -82,7 +82,7 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 	s, err := compiledSchema()
 	if err != nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},
-			Message: "internal: cannot compile the embedded Arazzo schema: " + err.Error(), Code: "internal"})
+			Message: "internal: cannot compile the embedded Arazzo schema: " + err.Error(), Code: CodeInternal})
 		return
 	}
 	err = s.Validate(value)
@@ -92,7 +92,7 @@ func (d *decoder) validateSchema(root *yaml.Node, value any) {
 	leaves := schemamsg.Leaves(err, schemaDocs, value)
 	if leaves == nil {
 		d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Pos: Position{File: d.file},
-			Message: "schema validation failed: " + err.Error(), Code: "schema"})
+			Message: "schema validation failed: " + err.Error(), Code: CodeSchema})
 		return
 	}
 
@@ -247,7 +247,7 @@ func schemaFindings(leaves []schemamsg.Leaf, value any) []finding {
 	names := schemaFieldNames()
 	var out []finding
 	add := func(loc, msg, hint string, key bool) {
-		out = append(out, finding{Diagnostic: Diagnostic{Severity: SeverityError, Pointer: loc, Message: msg, Code: "schema", Hint: hint}, key: key})
+		out = append(out, finding{Diagnostic: Diagnostic{Severity: SeverityError, Pointer: loc, Message: msg, Code: CodeSchema, Hint: hint}, key: key})
 	}
 	for _, loc := range order {
 		o := objs[loc]
@@ -464,9 +464,9 @@ func nodeAt(root *yaml.Node, ptr string) (n *yaml.Node, key *yaml.Node) {
 func dropShadowed(ds Diagnostics) Diagnostics {
 	at := map[Position]bool{}
 	for _, d := range ds {
-		if d.Code != "schema" && d.Severity == SeverityError {
+		if d.Code != CodeSchema && d.Severity == SeverityError {
 			at[d.Pos] = true
 		}
 	}
-	return slices.DeleteFunc(ds, func(d Diagnostic) bool { return d.Code == "schema" && at[d.Pos] })
+	return slices.DeleteFunc(ds, func(d Diagnostic) bool { return d.Code == CodeSchema && at[d.Pos] })
 }

@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/weftflow/weft/internal/suggest"
 	"github.com/weftflow/weft/openapi"
+	"gopkg.in/yaml.v3"
 )
 
 // validator runs the semantic checks of one document and, when its
@@ -20,6 +22,10 @@ type validator struct {
 	// ctx, when set, stops validation once it is done (see stopped).
 	ctx  context.Context
 	stop bool
+	// src is the document's text, lines the offsets of its lines (see
+	// span); a diagnostic gets an end and a fix only where src confirms.
+	src   []byte
+	lines []int
 }
 
 // stopped reports whether validation must stop because v.ctx is done; the
@@ -33,20 +39,25 @@ func (v *validator) stopped() bool {
 	}
 	if err := v.ctx.Err(); err != nil {
 		v.stop = true
-		v.errorf(Position{File: v.file}, "", "cancelled", "", "validation stopped: %v", err)
+		v.errorf(Position{File: v.file}, "", CodeCancelled, "", "validation stopped: %v", err)
 		return true
 	}
 	return false
 }
 
-func (v *validator) errorf(pos Position, ptr, code, hint, format string, args ...any) {
+// errorf records an error diagnostic and returns it, for the caller to add
+// an end, related positions or fixes (before the next one is recorded).
+func (v *validator) errorf(pos Position, ptr, code, hint, format string, args ...any) *Diagnostic {
 	v.diags = append(v.diags, Diagnostic{Severity: SeverityError, Pos: pos, Pointer: ptr, Code: code, Hint: hint,
 		Message: fmt.Sprintf(format, args...)})
+	return &v.diags[len(v.diags)-1]
 }
 
-func (v *validator) warnf(pos Position, ptr, code, hint, format string, args ...any) {
+// warnf is errorf for a warning.
+func (v *validator) warnf(pos Position, ptr, code, hint, format string, args ...any) *Diagnostic {
 	v.diags = append(v.diags, Diagnostic{Severity: SeverityWarning, Pos: pos, Pointer: ptr, Code: code, Hint: hint,
 		Message: fmt.Sprintf(format, args...)})
+	return &v.diags[len(v.diags)-1]
 }
 
 const sdPrefix = "$sourceDescriptions."
@@ -57,6 +68,18 @@ func (v *validator) run() {
 	if doc == nil {
 		return
 	}
+	seenSrc := map[string]*SourceDescription{}
+	for _, s := range doc.SourceDescriptions {
+		if prev := seenSrc[s.Name]; prev != nil && s.Name != "" {
+			pos, ptr := valuePos(s.Meta, "name")
+			d := v.errorf(pos, ptr, CodeDuplicateSourceName, "source description names must be unique in a document",
+				"duplicate source description name %q (first declared at line %d)", s.Name, prev.Pos.Line)
+			v.spanEnd(d, mapValue(s.node, "name"))
+			v.relate(d, mapValue(prev.node, "name"), "first declared here")
+			continue
+		}
+		seenSrc[s.Name] = s
+	}
 	seenWF := map[string]*Workflow{}
 	for _, w := range doc.Workflows {
 		if w.WorkflowID == "" {
@@ -64,8 +87,10 @@ func (v *validator) run() {
 		}
 		if prev := seenWF[w.WorkflowID]; prev != nil {
 			pos, ptr := valuePos(w.Meta, "workflowId")
-			v.errorf(pos, ptr, "duplicate-workflow-id", "workflowIds must be unique in a document",
+			d := v.errorf(pos, ptr, CodeDuplicateWorkflowID, "workflowIds must be unique in a document",
 				"duplicate workflowId %q (first declared at line %d)", w.WorkflowID, prev.Pos.Line)
+			v.spanEnd(d, mapValue(w.node, "workflowId"))
+			v.relate(d, mapValue(prev.node, "workflowId"), "first declared here")
 			continue
 		}
 		seenWF[w.WorkflowID] = w
@@ -119,8 +144,10 @@ func (v *validator) checkWorkflow(w *Workflow) {
 		}
 		if prev := steps[s.StepID]; prev != nil {
 			pos, ptr := valuePos(s.Meta, "stepId")
-			v.errorf(pos, ptr, "duplicate-step-id", "stepIds must be unique within a workflow",
+			d := v.errorf(pos, ptr, CodeDuplicateStepID, "stepIds must be unique within a workflow",
 				"duplicate stepId %q in workflow %q (first declared at line %d)", s.StepID, w.WorkflowID, prev.Pos.Line)
+			v.spanEnd(d, mapValue(s.node, "stepId"))
+			v.relate(d, mapValue(prev.node, "stepId"), "first declared here")
 			continue
 		}
 		steps[s.StepID] = s
@@ -140,7 +167,7 @@ func (v *validator) checkWorkflow(w *Workflow) {
 func (v *validator) checkOutputs(outs []*Output) {
 	for _, o := range outs {
 		if !isName(o.Name) {
-			v.errorf(o.Pos, o.Pointer, "output-name", "use letters, digits, '.', '-' and '_' only",
+			v.errorf(o.Pos, o.Pointer, CodeOutputName, "use letters, digits, '.', '-' and '_' only",
 				"output name %q does not match ^[a-zA-Z0-9\\.\\-_]+$", o.Name)
 		}
 	}
@@ -161,20 +188,20 @@ func (v *validator) checkStep(w *Workflow, s *Step, steps map[string]*Step) {
 		if n > 1 {
 			msg = "step %q has more than one target"
 		}
-		v.errorf(s.Pos, s.Pointer, "step-target", "a step needs exactly one of operationId, operationPath and workflowId", msg, s.StepID)
+		v.errorf(s.Pos, s.Pointer, CodeStepTarget, "a step needs exactly one of operationId, operationPath and workflowId", msg, s.StepID)
 	}
 	isOp := s.WorkflowID == "" && n == 1
 	for _, p := range s.Parameters {
 		if p.Reusable != nil {
 			c := v.checkReusable(p.Reusable, "parameters")
 			if cp, ok := c.(*Parameter); ok && isOp && cp.In == "" && cp.Reusable == nil {
-				v.errorf(p.Pos, p.Pointer, "parameter-in", "add in: path, query, header or cookie to the component",
+				v.errorf(p.Pos, p.Pointer, CodeParameterIn, "add in: path, query, header or cookie to the component",
 					"parameter %q (from %s) of an operation step has no \"in\"", cp.Name, p.Reusable.Reference)
 			}
 			continue
 		}
 		if isOp && p.In == "" {
-			v.errorf(p.Pos, p.Pointer, "parameter-in", "add in: path, query, header or cookie",
+			v.errorf(p.Pos, p.Pointer, CodeParameterIn, "add in: path, query, header or cookie",
 				"parameter %q of an operation step has no \"in\"", p.Name)
 		}
 	}
@@ -200,13 +227,13 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 	ref := r.Reference
 	rest, ok := strings.CutPrefix(ref, "$components.")
 	if !ok {
-		v.errorf(pos, ptr, "component-reference", "write $components."+kind+".<name>",
+		v.errorf(pos, ptr, CodeComponentReference, "write $components."+kind+".<name>",
 			"reference %q is not a $components expression", ref)
 		return nil
 	}
 	k, name, _ := strings.Cut(rest, ".")
 	if k != kind {
-		v.errorf(pos, ptr, "component-kind", "a "+strings.TrimSuffix(kind, "s")+" reference must use $components."+kind+".<name>",
+		v.errorf(pos, ptr, CodeComponentKind, "a "+strings.TrimSuffix(kind, "s")+" reference must use $components."+kind+".<name>",
 			"reference %q names a %s component where %s are expected", ref, k, kind)
 		return nil
 	}
@@ -229,7 +256,7 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 		}
 	}
 	if found == nil {
-		v.errorf(pos, ptr, "unknown-component", "declare it under components."+kind,
+		v.errorf(pos, ptr, CodeUnknownComponent, "declare it under components."+kind,
 			"reference %q: no such component", ref)
 	}
 	return found
@@ -260,11 +287,11 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 		return
 	}
 	if stepID != "" && wfID != "" {
-		v.errorf(m.Pos, m.Pointer, "action-target", "keep only one of stepId and workflowId",
+		v.errorf(m.Pos, m.Pointer, CodeActionTarget, "keep only one of stepId and workflowId",
 			"%s action has both stepId and workflowId", typ)
 	}
 	if typ == ActionEnd && (stepID != "" || wfID != "") {
-		v.warnf(m.Pos, m.Pointer, "action-target", "remove stepId/workflowId from the end action",
+		v.warnf(m.Pos, m.Pointer, CodeActionTarget, "remove stepId/workflowId from the end action",
 			"end action names a target, which is ignored")
 	}
 	if stepID != "" && steps != nil {
@@ -272,12 +299,13 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 	}
 	if stepID != "" && steps != nil && *step == nil {
 		pos, ptr := valuePos(m, "stepId")
-		v.errorf(pos, ptr, "unknown-step", "stepId must name a step of the same workflow",
-			"%s action targets unknown step %q", typ, stepID)
+		meant := suggest.Closest(stepID, sortedKeys(steps))
+		d := v.errorf(pos, ptr, CodeUnknownStep, didYouMean(meant, "stepId must name a step of the same workflow"), "%s action targets unknown step %q", typ, stepID)
+		v.fixName(d, mapValue(m.node, "stepId"), 0, stepID, meant)
 	}
 	if wfID != "" {
 		pos, ptr := valuePos(m, "workflowId")
-		*target = v.resolveWorkflow(wfID, pos, ptr)
+		*target = v.resolveWorkflow(wfID, mapValue(m.node, "workflowId"), pos, ptr)
 	}
 }
 
@@ -291,17 +319,20 @@ func (v *validator) source(name string) *SourceDescription {
 	return nil
 }
 
-// unknownSource reports a $sourceDescriptions name that does not exist.
-func (v *validator) unknownSource(name string, pos Position, ptr string) {
-	hint := "declare it in sourceDescriptions"
+// unknownSource reports a $sourceDescriptions name that does not exist,
+// written at byte from of the scalar n (nil when not known).
+func (v *validator) unknownSource(name string, n *yaml.Node, from int, pos Position, ptr string) {
 	var names []string
 	for _, s := range v.doc.SourceDescriptions {
-		if strings.EqualFold(s.Name, name) {
-			hint = fmt.Sprintf("did you mean %q? source names are case-sensitive", s.Name)
-		}
 		names = append(names, s.Name)
 	}
-	v.errorf(pos, ptr, "unknown-source", hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
+	meant := suggest.Closest(name, names)
+	hint := didYouMean(meant, "declare it in sourceDescriptions")
+	if strings.EqualFold(meant, name) {
+		hint += " source names are case-sensitive"
+	}
+	d := v.errorf(pos, ptr, CodeUnknownSource, hint, "no source description named %q (have %s)", name, strings.Join(names, ", "))
+	v.fixName(d, n, from, name, meant)
 }
 
 func findWorkflow(doc *Document, id string) *Workflow {
@@ -317,28 +348,29 @@ func findWorkflow(doc *Document, id string) *Workflow {
 }
 
 // resolveWorkflow resolves a workflowId reference (local or through an
-// arazzo source) and reports when it does not exist.
-func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target {
+// arazzo source), written as the scalar n (nil when not known), and
+// reports when it does not exist.
+func (v *validator) resolveWorkflow(id string, n *yaml.Node, pos Position, ptr string) *Target {
 	if rest, ok := strings.CutPrefix(id, sdPrefix); ok {
 		name, wf, ok := strings.Cut(rest, ".")
 		src := v.source(name)
 		if !ok || wf == "" {
-			v.errorf(pos, ptr, "unknown-workflow", "write $sourceDescriptions.<name>.<workflowId>", "malformed workflow reference %q", id)
+			v.errorf(pos, ptr, CodeUnknownWorkflow, "write $sourceDescriptions.<name>.<workflowId>", "malformed workflow reference %q", id)
 			return nil
 		}
 		if src == nil {
-			v.unknownSource(name, pos, ptr)
+			v.unknownSource(name, n, len(sdPrefix), pos, ptr)
 			return nil
 		}
 		if !v.loaded {
 			if src.Type == SourceTypeOpenAPI {
-				v.errorf(pos, ptr, "unknown-workflow", "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
+				v.errorf(pos, ptr, CodeUnknownWorkflow, "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
 			}
 			return nil
 		}
 		if src.Arazzo == nil {
 			if src.ResolvedType == SourceTypeOpenAPI {
-				v.errorf(pos, ptr, "unknown-workflow", "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
+				v.errorf(pos, ptr, CodeUnknownWorkflow, "workflowId must name an arazzo source", "source %q is an OpenAPI description, not an Arazzo document", name)
 			}
 			return nil // failed to load: reported already
 		}
@@ -347,30 +379,38 @@ func (v *validator) resolveWorkflow(id string, pos Position, ptr string) *Target
 		}
 		if alt, ok := strings.CutPrefix(wf, "workflows."); ok {
 			if w := findWorkflow(src.Arazzo, alt); w != nil {
-				v.warnf(pos, ptr, "workflow-reference-form", fmt.Sprintf("write $sourceDescriptions.%s.%s", name, alt),
+				v.warnf(pos, ptr, CodeWorkflowReferenceForm, fmt.Sprintf("write $sourceDescriptions.%s.%s", name, alt),
 					"non-standard workflow reference %q", id)
 				return &Target{Source: src, Workflow: w}
 			}
 		}
-		v.errorf(pos, ptr, "unknown-workflow", "", "source %q has no workflow %q", name, wf)
+		meant := suggest.Closest(wf, workflowIDs(src.Arazzo))
+		d := v.errorf(pos, ptr, CodeUnknownWorkflow, didYouMean(meant, ""), "source %q has no workflow %q", name, wf)
+		v.fixName(d, n, len(sdPrefix)+len(name)+1, wf, meant)
 		return nil
 	}
 	if strings.HasPrefix(id, "$") {
-		v.errorf(pos, ptr, "unknown-workflow", "write a workflowId of this document or $sourceDescriptions.<name>.<workflowId>",
+		v.errorf(pos, ptr, CodeUnknownWorkflow, "write a workflowId of this document or $sourceDescriptions.<name>.<workflowId>",
 			"workflow reference %q is not a workflowId", id)
 		return nil
 	}
 	if w := findWorkflow(v.doc, id); w != nil {
 		return &Target{Workflow: w}
 	}
-	hint := ""
-	for _, w := range v.doc.Workflows {
-		if strings.EqualFold(w.WorkflowID, id) {
-			hint = fmt.Sprintf("did you mean %q?", w.WorkflowID)
-		}
-	}
-	v.errorf(pos, ptr, "unknown-workflow", hint, "no workflow %q in this document", id)
+	meant := suggest.Closest(id, workflowIDs(v.doc))
+	d := v.errorf(pos, ptr, CodeUnknownWorkflow, didYouMean(meant, ""), "no workflow %q in this document", id)
+	v.fixName(d, n, 0, id, meant)
 	return nil
+}
+
+// workflowIDs lists the workflowIds of doc, the candidates of a "did you
+// mean".
+func workflowIDs(doc *Document) []string {
+	ids := make([]string, 0, len(doc.Workflows))
+	for _, w := range doc.Workflows {
+		ids = append(ids, w.WorkflowID)
+	}
+	return ids
 }
 
 // checkDependsOn checks that dependsOn names exist and form no cycle.
@@ -378,9 +418,14 @@ func (v *validator) checkDependsOn() {
 	edges := map[string][]string{}
 	for _, w := range v.doc.Workflows {
 		pos, ptr := valuePos(w.Meta, "dependsOn")
+		deps := mapValue(w.node, "dependsOn")
 		w.Dependencies = make([]*Target, len(w.DependsOn))
 		for i, dep := range w.DependsOn {
-			t := v.resolveWorkflow(dep, pos, ptr)
+			var n *yaml.Node
+			if deps != nil && deps.Kind == yaml.SequenceNode && len(deps.Content) == len(w.DependsOn) {
+				n = deps.Content[i]
+			}
+			t := v.resolveWorkflow(dep, n, pos, ptr)
 			w.Dependencies[i] = t
 			if t != nil && t.Source == nil {
 				edges[w.WorkflowID] = append(edges[w.WorkflowID], dep)
@@ -410,7 +455,7 @@ func (v *validator) checkDependsOn() {
 					cyc := append(append([]string{}, stack[i:]...), d)
 					w := findWorkflow(v.doc, id)
 					pos, ptr := valuePos(w.Meta, "dependsOn")
-					v.errorf(pos, ptr, "depends-on-cycle", "remove one of the dependencies",
+					v.errorf(pos, ptr, CodeDependsOnCycle, "remove one of the dependencies",
 						"dependsOn forms a cycle: %s", strings.Join(cyc, " -> "))
 					reported = true
 				}
@@ -432,7 +477,7 @@ func (v *validator) bind(s *Step) {
 	switch {
 	case s.WorkflowID != "":
 		pos, ptr := valuePos(s.Meta, "workflowId")
-		s.Target = v.resolveWorkflow(s.WorkflowID, pos, ptr)
+		s.Target = v.resolveWorkflow(s.WorkflowID, mapValue(s.node, "workflowId"), pos, ptr)
 	case s.OperationID != "":
 		v.bindOperationID(s)
 	case s.OperationPath != "":
@@ -490,12 +535,12 @@ func (v *validator) bindOperationID(s *Step) {
 	if rest, ok := strings.CutPrefix(id, sdPrefix); ok {
 		name, opid, ok := strings.Cut(rest, ".")
 		if !ok || opid == "" {
-			v.errorf(pos, ptr, "unknown-operation", "write $sourceDescriptions.<name>.<operationId>", "malformed operation reference %q", id)
+			v.errorf(pos, ptr, CodeUnknownOperation, "write $sourceDescriptions.<name>.<operationId>", "malformed operation reference %q", id)
 			return
 		}
 		src := v.source(name)
 		if src == nil {
-			v.unknownSource(name, pos, ptr)
+			v.unknownSource(name, mapValue(s.node, "operationId"), len(sdPrefix), pos, ptr)
 			return
 		}
 		if !v.loaded {
@@ -503,7 +548,7 @@ func (v *validator) bindOperationID(s *Step) {
 		}
 		if src.OpenAPI == nil {
 			if src.Arazzo != nil {
-				v.errorf(pos, ptr, "unknown-operation", "use workflowId for arazzo sources", "source %q is an Arazzo document, not an OpenAPI description", name)
+				v.errorf(pos, ptr, CodeUnknownOperation, "use workflowId for arazzo sources", "source %q is an Arazzo document, not an OpenAPI description", name)
 			}
 			return
 		}
@@ -517,7 +562,7 @@ func (v *validator) bindOperationID(s *Step) {
 		if name, opid, ok := strings.Cut(id, "."); ok {
 			if src := v.source(name); src != nil && src.OpenAPI != nil {
 				if ms := opsIn([]*SourceDescription{src}, opid, false); len(ms) == 1 {
-					v.warnf(pos, ptr, "operation-id-form", fmt.Sprintf("write $sourceDescriptions.%s.%s", name, opid),
+					v.warnf(pos, ptr, CodeOperationIDForm, fmt.Sprintf("write $sourceDescriptions.%s.%s", name, opid),
 						"non-standard operation reference %q", id)
 					s.Target = &Target{Source: src, Operation: ms[0].op}
 					return
@@ -535,7 +580,7 @@ func (v *validator) bindOperationID(s *Step) {
 		s.Target = &Target{Source: exact[0].src, Operation: exact[0].op}
 		return
 	case len(exact) > 1:
-		v.errorf(pos, ptr, "ambiguous-operation", "qualify it as $sourceDescriptions.<name>.<operationId>",
+		v.errorf(pos, ptr, CodeAmbiguousOperation, "qualify it as $sourceDescriptions.<name>.<operationId>",
 			"operationId %q is ambiguous: %s", id, describe(exact))
 		return
 	}
@@ -543,10 +588,10 @@ func (v *validator) bindOperationID(s *Step) {
 	switch {
 	case len(fold) == 1:
 		s.Target = &Target{Source: fold[0].src, Operation: fold[0].op}
-		v.warnf(pos, ptr, "operation-id-case", fmt.Sprintf("write %q", fold[0].op.OperationID),
+		v.warnf(pos, ptr, CodeOperationIDCase, fmt.Sprintf("write %q", fold[0].op.OperationID),
 			"operationId %q matches %q only case-insensitively", id, fold[0].op.OperationID)
 	case len(fold) > 1:
-		v.errorf(pos, ptr, "ambiguous-operation", "write the operationId with its exact case",
+		v.errorf(pos, ptr, CodeAmbiguousOperation, "write the operationId with its exact case",
 			"operationId %q matches several operations case-insensitively: %s", id, describe(fold))
 	case failed && qualified == "":
 		// Some source failed to load (reported); the id may live there.
@@ -559,7 +604,21 @@ func (v *validator) bindOperationID(s *Step) {
 			}
 			where = strings.Join(names, ", ")
 		}
-		v.errorf(pos, ptr, "unknown-operation", "", "no operation with operationId %q in %s", id, where)
+		var ids []string
+		for _, src := range srcs {
+			for _, op := range src.OpenAPI.Operations() {
+				if op.OperationID != "" {
+					ids = append(ids, op.OperationID)
+				}
+			}
+		}
+		meant := suggest.Closest(id, ids)
+		d := v.errorf(pos, ptr, CodeUnknownOperation, didYouMean(meant, ""), "no operation with operationId %q in %s", id, where)
+		from := 0
+		if qualified != "" {
+			from = len(sdPrefix) + len(qualified) + 1
+		}
+		v.fixName(d, mapValue(s.node, "operationId"), from, id, meant)
 	}
 }
 
@@ -568,19 +627,22 @@ func (v *validator) bindOperationPath(s *Step) {
 	pos, ptr := valuePos(s.Meta, "operationPath")
 	ref, frag, hasFrag := strings.Cut(op, "#")
 	if !hasFrag {
-		v.errorf(pos, ptr, "operation-path", "write {$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>",
+		v.errorf(pos, ptr, CodeOperationPath, "write {$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>",
 			"operationPath %q has no JSON pointer", op)
 		return
 	}
 	var src *SourceDescription
 	name := ""
+	from := 0 // where name starts in op
 	standard := false
 	switch {
 	case strings.HasPrefix(ref, "{"+sdPrefix) && strings.HasSuffix(ref, ".url}"):
 		name = strings.TrimSuffix(strings.TrimPrefix(ref, "{"+sdPrefix), ".url}")
+		from = len("{" + sdPrefix)
 		standard = true
 	case strings.HasPrefix(ref, sdPrefix):
 		name = strings.TrimSuffix(strings.TrimPrefix(ref, sdPrefix), ".url")
+		from = len(sdPrefix)
 	default:
 		name = ref
 		if v.source(name) == nil {
@@ -593,22 +655,22 @@ func (v *validator) bindOperationPath(s *Step) {
 	}
 	src = v.source(name)
 	if src == nil {
-		v.unknownSource(name, pos, ptr)
+		v.unknownSource(name, mapValue(s.node, "operationPath"), from, pos, ptr)
 		return
 	}
 	if !standard {
-		v.warnf(pos, ptr, "operation-path-form", fmt.Sprintf("write {$sourceDescriptions.%s.url}#%s", src.Name, frag),
+		v.warnf(pos, ptr, CodeOperationPathForm, fmt.Sprintf("write {$sourceDescriptions.%s.url}#%s", src.Name, frag),
 			"non-standard operationPath %q", op)
 	}
 	if !v.loaded || src.OpenAPI == nil {
 		if v.loaded && src.Arazzo != nil {
-			v.errorf(pos, ptr, "unknown-operation", "", "source %q is an Arazzo document, not an OpenAPI description", name)
+			v.errorf(pos, ptr, CodeUnknownOperation, "", "source %q is an Arazzo document, not an OpenAPI description", name)
 		}
 		return
 	}
 	o, err := src.OpenAPI.ResolveOperationPath(frag)
 	if err != nil {
-		v.errorf(pos, ptr, "unknown-operation", "pointers escape '/' as ~1 and '~' as ~0: #/paths/~1pets~1{id}/get",
+		v.errorf(pos, ptr, CodeUnknownOperation, "pointers escape '/' as ~1 and '~' as ~0: #/paths/~1pets~1{id}/get",
 			"operationPath %q: %v", op, err)
 		return
 	}

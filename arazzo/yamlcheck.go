@@ -16,11 +16,13 @@ import (
 func duplicateKeys(root *yaml.Node, file string) Diagnostics {
 	var out Diagnostics
 	for _, e := range yamlbudget.DuplicateKeys(root, file) {
-		out = append(out, Diagnostic{Severity: SeverityError, Code: "duplicate-key",
+		out = append(out, Diagnostic{Severity: SeverityError, Code: CodeDuplicateKey,
 			Pos:     Position{File: file, Line: e.Line, Column: e.Column},
 			Pointer: e.Pointer,
 			Message: fmt.Sprintf("duplicate key %q (first at line %d, column %d)", e.Key, e.FirstLine, e.FirstColumn),
-			Hint:    "keep one of them: a YAML or JSON decoder silently keeps the last"})
+			Hint:    "keep one of them: a YAML or JSON decoder silently keeps the last",
+			Related: []RelatedInformation{{Pos: Position{File: file, Line: e.FirstLine, Column: e.FirstColumn},
+				Message: "first written here"}}})
 	}
 	return out
 }

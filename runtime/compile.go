@@ -109,7 +109,10 @@ type action struct {
 // New prepares a runner for doc: it compiles every expression of every
 // workflow reachable from doc (arazzo sources included), binds operations
 // and input schemas, and applies opts. It fails when the document has
-// error diagnostics or anything cannot be compiled. New is
+// error diagnostics or anything cannot be compiled; either way the error
+// holds arazzo.Diagnostics (errors.As): the document's errors, or what
+// could not be compiled, positioned in the document, with code
+// arazzo.CodeCompile (arazzo.CodeLimit for a limit). New is
 // NewContext(context.Background(), doc, opts...).
 func New(doc *arazzo.Document, opts ...Option) (*Runner, error) {
 	return NewContext(context.Background(), doc, opts...)
@@ -155,11 +158,24 @@ func NewContext(ctx context.Context, doc *arazzo.Document, opts ...Option) (*Run
 	for _, wf := range doc.Workflows {
 		r.entry[wf.WorkflowID] = r.workflows[wf]
 	}
-	if len(c.errs) > 0 {
-		return nil, errors.Join(c.errs...)
+	if len(c.diags) > 0 {
+		if len(c.causes) > 0 {
+			return nil, &compileError{c.diags, c.causes}
+		}
+		return nil, c.diags
 	}
 	return r, nil
 }
+
+// compileError is New's error when a finding has a typed cause (a
+// *LimitError): it reads as its Diagnostics, and errors.As finds both the
+// Diagnostics and the causes.
+type compileError struct {
+	arazzo.Diagnostics
+	causes []error
+}
+
+func (e *compileError) Unwrap() []error { return append([]error{e.Diagnostics}, e.causes...) }
 
 // Document returns the document the runner executes.
 func (r *Runner) Document() *arazzo.Document { return r.doc }
@@ -169,7 +185,10 @@ type compiler struct {
 	ctx      context.Context
 	seenDocs map[*arazzo.Document]bool
 	order    []*workflow
-	errs     []error
+	// diags are the findings of compiling (code arazzo.CodeCompile, or
+	// arazzo.CodeLimit for a limit); causes the typed errors behind some.
+	diags  arazzo.Diagnostics
+	causes []error
 }
 
 // collect registers every workflow of doc and of its arazzo sources.
@@ -190,22 +209,17 @@ func (c *compiler) collect(doc *arazzo.Document) {
 	}
 }
 
+// errorf records a finding about the object m describes.
 func (c *compiler) errorf(m *arazzo.Meta, format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("%s: %s", posString(m), fmt.Sprintf(format, args...)))
+	c.report(m, arazzo.CodeCompile, fmt.Sprintf(format, args...))
 }
 
-func posString(m *arazzo.Meta) string {
-	if m == nil {
-		return "?"
+func (c *compiler) report(m *arazzo.Meta, code, msg string) {
+	d := arazzo.Diagnostic{Severity: arazzo.SeverityError, Code: code, Message: msg}
+	if m != nil {
+		d.Pos, d.Pointer = m.Pos, m.Pointer
 	}
-	p := m.Pos
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
-	}
-	if p.File != "" {
-		return p.File + "#" + m.Pointer
-	}
-	return "#" + m.Pointer
+	c.diags = append(c.diags, d)
 }
 
 // resolved returns the compiled workflow of a target the validator
@@ -226,7 +240,8 @@ func (c *compiler) compileWorkflow(w *workflow) error {
 	if err := c.compileInputs(w); err != nil {
 		var le *LimitError
 		if errors.As(err, &le) {
-			c.errs = append(c.errs, fmt.Errorf("%s: workflow %q inputs: %w", posString(&wf.Meta), wf.WorkflowID, err))
+			c.report(&wf.Meta, arazzo.CodeLimit, fmt.Sprintf("workflow %q inputs: %v", wf.WorkflowID, err))
+			c.causes = append(c.causes, err)
 		} else {
 			c.errorf(&wf.Meta, "workflow %q inputs: %v", wf.WorkflowID, err)
 		}

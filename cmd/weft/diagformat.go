@@ -29,7 +29,7 @@ func findings(location string, doc *arazzo.Document, err error) arazzo.Diagnosti
 	switch {
 	case err != nil && !isDiags:
 		ds = append(ds, arazzo.Diagnostic{Severity: arazzo.SeverityError, Pos: arazzo.Position{File: location},
-			Code: "load", Message: err.Error()})
+			Code: arazzo.CodeLoad, Message: err.Error()})
 	case err != nil && len(ds) == 0:
 		ds = derr
 	case err != nil && !ds.HasErrors():
@@ -53,31 +53,108 @@ func count(ds arazzo.Diagnostics) (errs, warns int) {
 }
 
 // writeText writes one diagnostic a line, as file:line:col: severity:
-// message (hint).
+// message (hint), each followed by its related positions and suggested
+// fixes as indented note lines:
+//
+//	file:line:col: note: first declared here
+//	file:line:col: fix: replace "x" with "y"
 func writeText(w io.Writer, ds arazzo.Diagnostics) {
 	for _, d := range ds {
 		fmt.Fprintln(w, d.String())
+		for _, r := range d.Related {
+			fmt.Fprintf(w, "\t%snote: %s\n", posPrefix(r.Pos), r.Message)
+		}
+		for _, f := range d.SuggestedFixes {
+			var at arazzo.Position
+			if len(f.Edits) > 0 {
+				at = f.Edits[0].Pos
+			}
+			fmt.Fprintf(w, "\t%sfix: %s\n", posPrefix(at), f.Message)
+		}
 	}
 }
 
-// jsonDiagnostic is one element of weft validate --format json.
+// posPrefix formats p as "file:line:col: " (the parts it has), as
+// Diagnostic.String does.
+func posPrefix(p arazzo.Position) string {
+	s := ""
+	if p.File != "" {
+		s = p.File + ":"
+	}
+	if p.Line > 0 {
+		s += strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column) + ":"
+	}
+	if s != "" {
+		s += " "
+	}
+	return s
+}
+
+// jsonDiagnostic is one element of weft validate --format json. The end,
+// related positions and fixes are left out when a diagnostic has none, so
+// the output of a finding without them is as before they existed.
 type jsonDiagnostic struct {
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
-	Severity string `json:"severity"`
-	Code     string `json:"code"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint"`
-	Pointer  string `json:"pointer,omitempty"`
+	File           string        `json:"file"`
+	Line           int           `json:"line"`
+	Column         int           `json:"column"`
+	EndLine        int           `json:"endLine,omitempty"`
+	EndColumn      int           `json:"endColumn,omitempty"`
+	Severity       string        `json:"severity"`
+	Code           string        `json:"code"`
+	Message        string        `json:"message"`
+	Hint           string        `json:"hint"`
+	Pointer        string        `json:"pointer,omitempty"`
+	Related        []jsonRelated `json:"related,omitempty"`
+	SuggestedFixes []jsonFix     `json:"suggestedFixes,omitempty"`
+}
+
+// jsonSpan is a position, with its end when known.
+type jsonSpan struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+}
+
+func spanOf(pos, end arazzo.Position) jsonSpan {
+	return jsonSpan{File: pos.File, Line: pos.Line, Column: pos.Column, EndLine: end.Line, EndColumn: end.Column}
+}
+
+// jsonRelated is one related position of a diagnostic.
+type jsonRelated struct {
+	jsonSpan
+	Message string `json:"message"`
+}
+
+// jsonFix is one suggested fix: each edit replaces its span with newText.
+type jsonFix struct {
+	Message string     `json:"message"`
+	Edits   []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	jsonSpan
+	NewText string `json:"newText"`
 }
 
 // writeJSON writes the diagnostics as one JSON array ([] when none).
 func writeJSON(w io.Writer, ds arazzo.Diagnostics) error {
 	out := make([]jsonDiagnostic, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, jsonDiagnostic{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Column,
-			Severity: d.Severity.String(), Code: d.Code, Message: d.Message, Hint: d.Hint, Pointer: d.Pointer})
+		jd := jsonDiagnostic{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Column, EndLine: d.End.Line, EndColumn: d.End.Column,
+			Severity: d.Severity.String(), Code: d.Code, Message: d.Message, Hint: d.Hint, Pointer: d.Pointer}
+		for _, r := range d.Related {
+			jd.Related = append(jd.Related, jsonRelated{spanOf(r.Pos, r.End), r.Message})
+		}
+		for _, f := range d.SuggestedFixes {
+			jf := jsonFix{Message: f.Message, Edits: []jsonEdit{}}
+			for _, e := range f.Edits {
+				jf.Edits = append(jf.Edits, jsonEdit{spanOf(e.Pos, e.End), e.NewText})
+			}
+			jd.SuggestedFixes = append(jd.SuggestedFixes, jf)
+		}
+		out = append(out, jd)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

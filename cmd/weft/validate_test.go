@@ -39,7 +39,7 @@ func TestValidateReportsRunTimeFailures(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "\n"); n != 5 {
+	if n := strings.Count(out, "\n") - strings.Count(out, "\n\t"); n != 5 {
 		t.Errorf("%d findings, want 5 (one per mistake):\n%s", n, out)
 	}
 	if !strings.Contains(errOut, "4 error(s), 1 warning(s)") {
@@ -183,4 +183,78 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestValidateNotesAndFixes: text output follows a finding with its
+// related positions and fixes as indented note lines.
+func TestValidateNotesAndFixes(t *testing.T) {
+	code, out, errOut := inProcess("validate", "testdata/validate/names.arazzo.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		// Strip the directory of the file names.
+		got = append(got, strings.ReplaceAll(l, mustAbs(t, "testdata/validate"), "D"))
+	}
+	want := []string{
+		`D/names.arazzo.yaml:10:17: error: duplicate stepId "create" in workflow "checkout" (first declared at line 8) (stepIds must be unique within a workflow)`,
+		"\t" + `D/names.arazzo.yaml:8:17: note: first declared here`,
+		`D/names.arazzo.yaml:9:22: error: no operation with operationId "createCrat" in shop (did you mean "createCart"?)`,
+		"\t" + `D/names.arazzo.yaml:9:22: fix: replace "createCrat" with "createCart"`,
+		`D/names.arazzo.yaml:13:46: error: goto action targets unknown step "craete" (did you mean "create"?)`,
+		"\t" + `D/names.arazzo.yaml:13:46: fix: replace "craete" with "create"`,
+		`D/names.arazzo.yaml:10:9: error: step "create" supplies no value for path parameter "cartId" of GET /carts/{cartId} (getCart) (add {name: cartId, in: path, value: ...} to the step's (or the workflow's) parameters)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestValidateJSONSpansAndFixes: JSON output carries endLine/endColumn,
+// related and suggestedFixes where a finding has them, and leaves the keys
+// out where it does not.
+func TestValidateJSONSpansAndFixes(t *testing.T) {
+	_, out, _ := inProcess("validate", "--format", "json", "testdata/validate/names.arazzo.yaml")
+	type span struct {
+		Line, Column, EndLine, EndColumn int
+	}
+	var ds []struct {
+		span
+		Code    string
+		Related []struct {
+			span
+			Message string
+		}
+		SuggestedFixes []struct {
+			Message string
+			Edits   []struct {
+				span
+				NewText string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &ds); err != nil || len(ds) != 4 {
+		t.Fatalf("%v, %d diagnostics:\n%s", err, len(ds), out)
+	}
+	if d := ds[0]; d.Code != "duplicate-step-id" || d.span != (span{10, 17, 10, 23}) || len(d.Related) != 1 ||
+		d.Related[0].span != (span{8, 17, 8, 23}) || d.Related[0].Message != "first declared here" || d.SuggestedFixes != nil {
+		t.Errorf("duplicate: %+v", d)
+	}
+	if d := ds[1]; d.Code != "unknown-operation" || d.span != (span{9, 22, 9, 32}) || len(d.SuggestedFixes) != 1 ||
+		d.SuggestedFixes[0].Message != `replace "createCrat" with "createCart"` || len(d.SuggestedFixes[0].Edits) != 1 ||
+		d.SuggestedFixes[0].Edits[0].span != (span{9, 22, 9, 32}) || d.SuggestedFixes[0].Edits[0].NewText != "createCart" {
+		t.Errorf("unknown operation: %+v", d)
+	}
+	// The last finding has no end, related position or fix: its JSON is
+	// what it was before they existed.
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"endLine", "endColumn", "related", "suggestedFixes"} {
+		if _, ok := raw[3][k]; ok {
+			t.Errorf("%q written for a finding without it: %v", k, raw[3])
+		}
+	}
 }

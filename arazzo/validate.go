@@ -280,7 +280,7 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 		if stepID != "" && steps != nil {
 			if r.Step = steps[stepID]; r.Step == nil {
 				pos, ptr := valuePos(r.Meta, "reference")
-				v.errorf(pos, ptr, "unknown-step", "a component action's stepId must name a step of every workflow that uses it",
+				v.errorf(pos, ptr, CodeUnknownStep, "a component action's stepId must name a step of every workflow that uses it",
 					"%s action %s targets unknown step %q", typ, r.Reference, stepID)
 			}
 		}

@@ -418,18 +418,17 @@ func compilePath(text string, off int, src string) (*jsonPath, *Error) {
 
 // parseJP parses a JSONPath with ojg, turning its panic into an error with
 // the text jp.ParseString's error has ("parse error at 3 in $.a == 1").
-// It calls jp.MustParseString under its own recover because jp.ParseString
+// It calls jp.MustParseString under catchLib because jp.ParseString
 // wraps the panic with ojg.NewError, which captures debug.Stack(): for a
 // criterion such as "$.success == true", which compileJSONPath first tries
 // as a whole path, that stack capture was most of the criterion's compile
 // time in a cold process.
-func parseJP(s string) (x jp.Expr, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			x, err = nil, jpSyntaxError(fmt.Sprintf("%v", r))
-		}
-	}()
-	return jp.MustParseString(s), nil
+func parseJP(s string) (jp.Expr, error) {
+	var x jp.Expr
+	if r := catchLib(func() { x = jp.MustParseString(s) }); r != nil {
+		return nil, jpSyntaxError(fmt.Sprintf("%v", r))
+	}
+	return x, nil
 }
 
 // jpSyntaxError is ojg's message for a JSONPath it cannot parse.
@@ -438,13 +437,12 @@ type jpSyntaxError string
 func (e jpSyntaxError) Error() string { return string(e) }
 
 // getJP runs a query, turning a panic of the library into no result.
-func getJP(x jp.Expr, data any) (res []any, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			res, ok = nil, false
-		}
-	}()
-	return x.Get(data), true
+func getJP(x jp.Expr, data any) ([]any, bool) {
+	var res []any
+	if catchLib(func() { res = x.Get(data) }) != nil {
+		return nil, false
+	}
+	return res, true
 }
 
 // query returns the node list of x (the path or its base) on the context

@@ -240,13 +240,13 @@ func compileXPath(src string) (*xpathPool, error) {
 	return p, nil
 }
 
-func compileXPathExpr(src string) (x *xpath.Expr, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			x, err = nil, &Error{Input: src, Msg: "unparsable XPath"}
-		}
-	}()
-	return xpath.Compile(src)
+func compileXPathExpr(src string) (*xpath.Expr, error) {
+	var x *xpath.Expr
+	var err error
+	if catchLib(func() { x, err = xpath.Compile(src) }) != nil {
+		return nil, &Error{Input: src, Msg: "unparsable XPath"}
+	}
+	return x, err
 }
 
 // Eval evaluates the criterion against env within the default Budget. It
@@ -446,28 +446,29 @@ func (c *CompiledCriterion) evalXPath(cond string, cv any, m *meter, b Budget) (
 // xpathEBV evaluates x on doc and applies the effective boolean value:
 // true, a non-zero number, a non-empty string, a non-empty node-set.
 // The navigator charges m for every move; an abort goes on to m.run.
-func xpathEBV(x *xpath.Expr, doc *xmlquery.Node, m *meter) (pass bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if a, ok := r.(abort); ok {
-				panic(a)
-			}
-			pass, err = false, &Error{Msg: "XPath evaluation panicked"}
-		}
-	}()
+func xpathEBV(x *xpath.Expr, doc *xmlquery.Node, m *meter) (bool, error) {
 	var nav xpath.NodeNavigator = xmlquery.CreateXPathNavigator(doc)
 	if m != nil {
 		nav = &meteredNav{NodeNavigator: nav, m: m}
 	}
-	switch v := x.Evaluate(nav).(type) {
-	case bool:
-		return v, nil
-	case float64:
-		return v != 0 && !math.IsNaN(v), nil
-	case string:
-		return v != "", nil
-	case *xpath.NodeIterator:
-		return v.MoveNext(), nil
+	var pass bool
+	if catchLib(func() { pass = ebv(x.Evaluate(nav)) }) != nil {
+		return false, &Error{Msg: "XPath evaluation panicked"}
 	}
-	return false, nil
+	return pass, nil
+}
+
+// ebv is the effective boolean value of an XPath result.
+func ebv(res any) bool {
+	switch v := res.(type) {
+	case bool:
+		return v
+	case float64:
+		return v != 0 && !math.IsNaN(v)
+	case string:
+		return v != ""
+	case *xpath.NodeIterator:
+		return v.MoveNext()
+	}
+	return false
 }

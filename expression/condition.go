@@ -536,11 +536,20 @@ func normalize(v any) (any, bool) {
 	return v, false
 }
 
-// Eval evaluates the condition against env. A bare value passes only when
-// it is true.
-func (c *Condition) Eval(env Env) Outcome {
+// Check evaluates the condition against env and explains a failure. A
+// bare value passes only when it is true.
+func (c *Condition) Check(env Env) Outcome {
 	o, _ := c.eval(env, nil, nil)
 	return o
+}
+
+// Eval evaluates the condition to whether it passed; it implements Value.
+// Missing references evaluate to null and are listed in missing, as
+// written. The error is always nil (a simple condition cannot fail to
+// evaluate).
+func (c *Condition) Eval(env Env) (passed any, missing []string, err error) {
+	o := c.Check(env)
+	return o.Passed, o.Missing, nil
 }
 
 // References lists the runtime expressions of the condition in source

@@ -249,10 +249,12 @@ func compileXPathExpr(src string) (*xpath.Expr, error) {
 	return x, err
 }
 
-// Eval evaluates the criterion against env within the default Budget. It
-// is EvalContext(context.Background(), env, Budget{}).
-func (c *CompiledCriterion) Eval(env Env) (Outcome, error) {
-	return c.EvalContext(context.Background(), env, Budget{})
+// Eval evaluates the criterion against env within the default Budget to
+// whether it passed; it implements Value. Missing and the error are
+// EvalContext(context.Background(), env, Budget{})'s.
+func (c *CompiledCriterion) Eval(env Env) (passed any, missing []string, err error) {
+	o, err := c.EvalContext(context.Background(), env, Budget{})
+	return o.Passed, o.Missing, err
 }
 
 // EvalContext evaluates the criterion against env. The Outcome says
@@ -306,7 +308,7 @@ func (c *CompiledCriterion) eval(env Env, m *meter, b Budget) (Outcome, error) {
 			return Outcome{Missing: missing}, &BudgetError{Limit: "MaxInputBytes", Max: b.inputBytes()}
 		}
 	}
-	cv, ok := c.ctx.Eval(env)
+	cv, ok := c.ctx.re.eval(env)
 	if !ok {
 		missing = append(missing, c.ctx.String())
 		return Outcome{Missing: missing, Detail: "context " + c.ctx.String() + " is missing"}, nil

@@ -89,6 +89,13 @@ func (e *Expr) References() []*Reference { return []*Reference{e.re.ref} }
 // String returns the expression as written.
 func (e *Expr) String() string { return e.re.text }
 
-// Eval evaluates the expression; a missing value yields (nil, false).
-// The value keeps its JSON type (decisions E1).
-func (e *Expr) Eval(env Env) (any, bool) { return e.re.eval(env) }
+// Eval evaluates the expression; it implements Value. The value keeps its
+// JSON type (decisions E1). A missing value yields nil, with the
+// expression as written in missing. The error is always nil.
+func (e *Expr) Eval(env Env) (v any, missing []string, err error) {
+	v, ok := e.re.eval(env)
+	if !ok {
+		return nil, []string{e.re.text}, nil
+	}
+	return v, nil, nil
+}

@@ -193,13 +193,13 @@ func compileString(s string) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			return exprValue{e}, nil
+			return e, nil
 		}
 		// With whitespace, only a step or workflow id may hold it
 		// ("$steps.Search Stations_0.outputs.x"); anything else that does
 		// not parse is text ("$inputs.x is required").
 		if err == nil && (e.re.ref.Root == RootSteps || e.re.ref.Root == RootWorkflows) {
-			return exprValue{e}, nil
+			return e, nil
 		}
 	}
 	if strings.Contains(s, "{$") {
@@ -247,17 +247,6 @@ type literalValue struct{ v any }
 
 func (l literalValue) Eval(Env) (any, []string, error) { return l.v, nil, nil }
 func (l literalValue) References() []*Reference        { return nil }
-
-type exprValue struct{ e *Expr }
-
-func (x exprValue) Eval(env Env) (any, []string, error) {
-	v, ok := x.e.Eval(env)
-	if !ok {
-		return nil, []string{x.e.re.text}, nil
-	}
-	return v, nil, nil
-}
-func (x exprValue) References() []*Reference { return x.e.References() }
 
 type mapValue struct {
 	keys []string
@@ -313,6 +302,11 @@ func (s *sliceValue) References() []*Reference {
 // Value is a compiled value per decisions E1: a whole expression (type
 // kept), a template string, a literal, or a map/slice tree of those. Values
 // are immutable and safe for concurrent use.
+//
+// Its Eval is the one evaluation signature of the package: every compiled
+// form (*Expr, *Template, *Condition, *CompiledCriterion) implements Value.
+// A condition or criterion evaluates to whether it passed; its Check
+// (EvalContext for a criterion) also explains a failure.
 type Value interface {
 	// Eval evaluates the value. Missing references inside yield nil (an
 	// empty string inside templates) and are listed in missing, as written.

@@ -49,9 +49,9 @@ type Condition struct {
 // maxDepth bounds the nesting of parentheses and '!' in a condition.
 const maxDepth = 200
 
+// condParser reads a condition from its lexer's items.
 type condParser struct {
-	src      string
-	pos      int
+	lexer
 	jsonpath bool
 	depth    int
 	refs     []*Reference
@@ -69,42 +69,18 @@ func ParseCondition(src string) (*Condition, error) {
 }
 
 func parseCondition(src string, jsonpath bool) (*Condition, *Error) {
-	p := &condParser{src: src, jsonpath: jsonpath}
-	p.skip()
-	if p.pos >= len(src) {
+	p := &condParser{lexer: lexer{src: src, mode: modeCondition}, jsonpath: jsonpath}
+	if p.peekItem().typ == itemEOF {
 		return nil, p.errf(p.pos, "empty condition")
 	}
 	root, err := p.parseOr()
 	if err != nil {
 		return nil, err
 	}
-	p.skip()
-	if p.pos < len(src) {
+	if p.peekItem().typ != itemEOF {
 		return nil, p.errf(p.pos, "unexpected "+quote(p.rest())+"; expected an operator (== != < <= > >= && ||)")
 	}
 	return &Condition{src: src, root: root, refs: p.refs, jsonpath: jsonpath}, nil
-}
-
-func (p *condParser) errf(off int, msg string) *Error {
-	return &Error{Input: p.src, Offset: off, Msg: msg}
-}
-
-func (p *condParser) rest() string {
-	r := p.src[p.pos:]
-	if len(r) > 20 {
-		r = r[:20] + "…"
-	}
-	return r
-}
-
-func (p *condParser) skip() {
-	for p.pos < len(p.src) && isSpace(p.src[p.pos]) {
-		p.pos++
-	}
-}
-
-func (p *condParser) has(s string) bool {
-	return strings.HasPrefix(p.src[p.pos:], s)
 }
 
 func (p *condParser) parseOr() (*node, *Error) {
@@ -112,18 +88,15 @@ func (p *condParser) parseOr() (*node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	for {
-		p.skip()
-		if !p.has("||") {
-			return l, nil
-		}
-		p.pos += 2
+	for p.peekItem().typ == itemOr {
+		p.nextItem()
 		r, err := p.parseAnd()
 		if err != nil {
 			return nil, err
 		}
 		l = &node{kind: nOr, pos: l.pos, end: r.end, l: l, r: r}
 	}
+	return l, nil
 }
 
 func (p *condParser) parseAnd() (*node, *Error) {
@@ -131,44 +104,15 @@ func (p *condParser) parseAnd() (*node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	for {
-		p.skip()
-		if !p.has("&&") {
-			return l, nil
-		}
-		p.pos += 2
+	for p.peekItem().typ == itemAnd {
+		p.nextItem()
 		r, err := p.parseCmp()
 		if err != nil {
 			return nil, err
 		}
 		l = &node{kind: nAnd, pos: l.pos, end: r.end, l: l, r: r}
 	}
-}
-
-func (p *condParser) cmpOp() (cmpOp, bool) {
-	switch {
-	case p.has("=="):
-		p.pos += 2
-		return opEq, true
-	case p.has("!="):
-		p.pos += 2
-		return opNe, true
-	case p.has("<="):
-		p.pos += 2
-		return opLe, true
-	case p.has(">="):
-		p.pos += 2
-		return opGe, true
-	case p.has("<"):
-		p.pos++
-		return opLt, true
-	case p.has(">"):
-		p.pos++
-		return opGt, true
-	case p.has("="):
-		return 0, false
-	}
-	return 0, false
+	return l, nil
 }
 
 func (p *condParser) parseCmp() (*node, *Error) {
@@ -177,55 +121,53 @@ func (p *condParser) parseCmp() (*node, *Error) {
 		return nil, err
 	}
 	for {
-		p.skip()
-		op, ok := p.cmpOp()
-		if !ok {
-			if p.has("=") {
-				return nil, p.errf(p.pos, "'=' is not an operator; use '=='")
-			}
+		it := p.peekItem()
+		switch it.typ {
+		case itemCmp:
+		case itemAssign:
+			return nil, p.errf(it.pos, "'=' is not an operator; use '=='")
+		default:
 			return l, nil
 		}
+		p.nextItem()
 		r, err := p.parseUnary()
 		if err != nil {
 			return nil, err
 		}
-		l = &node{kind: nCmp, op: op, pos: l.pos, end: r.end, l: l, r: r}
+		l = &node{kind: nCmp, op: it.op, pos: l.pos, end: r.end, l: l, r: r}
 	}
 }
 
 func (p *condParser) parseUnary() (*node, *Error) {
-	p.skip()
-	if p.has("!") && !p.has("!=") {
-		start := p.pos
-		p.pos++
+	if it := p.peekItem(); it.typ == itemNot {
+		p.nextItem()
 		p.depth++
 		if p.depth > maxDepth {
-			return nil, p.errf(start, "condition nested too deeply")
+			return nil, p.errf(it.pos, "condition nested too deeply")
 		}
 		x, err := p.parseUnary()
 		p.depth--
 		if err != nil {
 			return nil, err
 		}
-		return &node{kind: nNot, pos: start, end: x.end, l: x}, nil
+		return &node{kind: nNot, pos: it.pos, end: x.end, l: x}, nil
 	}
 	return p.parsePrimary()
 }
 
 func (p *condParser) parsePrimary() (*node, *Error) {
-	p.skip()
-	start := p.pos
-	if p.pos >= len(p.src) {
+	it := p.peekItem()
+	start := it.pos
+	switch it.typ {
+	case itemEOF:
 		return nil, p.errf(p.pos, "expected a value, a runtime expression or '('")
-	}
-	c := p.src[p.pos]
-	switch {
-	case c == '(' || c == '{':
+	case itemOpen:
+		c := p.src[start]
 		closer := byte(')')
 		if c == '{' {
 			closer = '}'
 		}
-		p.pos++
+		p.nextItem()
 		p.depth++
 		if p.depth > maxDepth {
 			return nil, p.errf(start, "condition nested too deeply")
@@ -235,18 +177,17 @@ func (p *condParser) parsePrimary() (*node, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		p.skip()
-		if p.pos >= len(p.src) || p.src[p.pos] != closer {
+		if cl := p.peekItem(); cl.typ != itemClose || p.src[cl.pos] != closer {
 			return nil, p.errf(p.pos, "expected "+quote(string(closer))+" to close "+quote(string(c))+" at column "+itoa(start+1))
 		}
-		p.pos++
+		p.nextItem()
 		x.pos, x.end = start, p.pos
 		return x, nil
-	case c == '$':
-		if p.jsonpath && (p.pos+1 >= len(p.src) || !isAlpha(p.src[p.pos+1])) {
+	case itemDollar:
+		if p.jsonpath && !p.at(1, isAlpha) {
 			return p.parsePath()
 		}
-		if !p.jsonpath && p.pos+1 < len(p.src) && (p.src[p.pos+1] == '.' || p.src[p.pos+1] == '[') {
+		if !p.jsonpath && p.at(1, func(c byte) bool { return c == '.' || c == '[' }) {
 			return nil, p.errf(p.pos, "JSONPath is only allowed in a criterion of type jsonpath")
 		}
 		ref, err := parseRef(p.src, p.pos, modeCondition)
@@ -256,23 +197,17 @@ func (p *condParser) parsePrimary() (*node, *Error) {
 		p.pos = ref.End
 		p.refs = append(p.refs, ref)
 		return &node{kind: nRef, pos: start, end: p.pos, re: newRefEval(ref, p.src)}, nil
-	case c == '\'' || c == '"':
-		s, end, err := scanString(p.src, p.pos)
+	case itemQuote:
+		s, err := p.quoted()
 		if err != nil {
 			return nil, err
 		}
-		p.pos = end
-		return &node{kind: nLit, pos: start, end: end, lit: s}, nil
-	case isDigit(c) || ((c == '-' || c == '+' || c == '.') && p.pos+1 < len(p.src) && (isDigit(p.src[p.pos+1]) || p.src[p.pos+1] == '.')):
-		return p.parseNumber()
-	case isAlpha(c) || c == '_':
-		i := p.pos
-		for i < len(p.src) && (isIdentChar(p.src[i])) {
-			i++
-		}
-		word := p.src[p.pos:i]
+		return &node{kind: nLit, pos: start, end: p.pos, lit: s}, nil
+	case itemNumber:
+		return p.parseNumber(it)
+	case itemWord:
 		var v any
-		switch word {
+		switch it.val {
 		case "true":
 			v = true
 		case "false":
@@ -280,41 +215,25 @@ func (p *condParser) parsePrimary() (*node, *Error) {
 		case "null":
 			v = nil
 		default:
-			return nil, p.errf(p.pos, "unexpected word "+quote(word)+"; strings must be quoted ('text')")
+			return nil, p.errf(p.pos, "unexpected word "+quote(it.val)+"; strings must be quoted ('text')")
 		}
-		p.pos = i
-		return &node{kind: nLit, pos: start, end: i, lit: v}, nil
+		p.nextItem()
+		return &node{kind: nLit, pos: start, end: it.end, lit: v}, nil
 	}
 	return nil, p.errf(p.pos, "unexpected "+quote(p.rest())+"; expected a value, a runtime expression or '('")
 }
 
-func (p *condParser) parseNumber() (*node, *Error) {
-	start := p.pos
-	i := p.pos
-	if p.src[i] == '-' || p.src[i] == '+' {
-		i++
-	}
-	for i < len(p.src) && (isDigit(p.src[i]) || p.src[i] == '.') {
-		i++
-	}
-	if i < len(p.src) && (p.src[i] == 'e' || p.src[i] == 'E') {
-		i++
-		if i < len(p.src) && (p.src[i] == '-' || p.src[i] == '+') {
-			i++
-		}
-		for i < len(p.src) && isDigit(p.src[i]) {
-			i++
-		}
-	}
-	text := p.src[start:i]
+func (p *condParser) parseNumber(it item) (*node, *Error) {
+	start, i := it.pos, it.end
+	text := it.val
 	if strings.HasPrefix(text, ".") || strings.HasPrefix(text, "-.") || strings.HasPrefix(text, "+.") {
 		text = strings.Replace(text, ".", "0.", 1)
 	}
 	n, ok := parseNumber(text)
 	if !ok || (i < len(p.src) && isIdentChar(p.src[i])) {
-		return nil, p.errf(start, "malformed number "+quote(p.src[start:i]))
+		return nil, p.errf(start, "malformed number "+quote(it.val))
 	}
-	p.pos = i
+	p.nextItem()
 	var v any
 	if n.isInt {
 		v = n.i
@@ -362,40 +281,6 @@ func (p *condParser) parsePath() (*node, *Error) {
 		return nil, err
 	}
 	return &node{kind: nPath, pos: start, end: end, path: jpath}, nil
-}
-
-func scanPathEnd(src string, start int) (int, *Error) {
-	depth := 0
-	i := start
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == '\'' || c == '"':
-			if depth == 0 {
-				return i, nil
-			}
-			_, end, err := scanString(src, i)
-			if err != nil {
-				return 0, err
-			}
-			i = end
-			continue
-		case c == '[' || c == '(':
-			depth++
-		case c == ']' || c == ')':
-			if depth == 0 {
-				return i, nil
-			}
-			depth--
-		case depth == 0 && (isSpace(c) || strings.IndexByte("=!<>&|,}", c) >= 0):
-			return i, nil
-		}
-		i++
-	}
-	if depth > 0 {
-		return 0, &Error{Input: src, Offset: start, Msg: "unbalanced brackets in JSONPath"}
-	}
-	return i, nil
 }
 
 func compilePath(text string, off int, src string) (*jsonPath, *Error) {

@@ -26,30 +26,19 @@ type tplPart struct {
 func ParseTemplate(src string) (*Template, error) {
 	t := &Template{src: src}
 	lit := 0
-	i := 0
-	for {
-		j := strings.Index(src[i:], "{$")
-		if j < 0 {
-			break
-		}
-		j += i
-		if !StartsExpression(src, j+1) {
-			i = j + 1
-			continue
-		}
+	for j := templateStart(src, 0); j >= 0; j = templateStart(src, lit) {
 		ref, err := parseRefLoose(src, j+1, modeTemplate)
 		if err != nil {
 			return nil, err
 		}
-		if ref.End >= len(src) || src[ref.End] != '}' {
+		if !endsRight(src, ref.End, modeTemplate) {
 			return nil, &Error{Input: src, Offset: ref.End, Msg: "expected '}' to close the embedded expression started at column " + itoa(j+1)}
 		}
 		if j > lit {
 			t.parts = append(t.parts, tplPart{lit: src[lit:j]})
 		}
 		t.parts = append(t.parts, tplPart{re: newRefEval(ref, src)})
-		i = ref.End + 1
-		lit = i
+		lit = ref.End + 1
 	}
 	if lit < len(src) {
 		t.parts = append(t.parts, tplPart{lit: src[lit:]})
@@ -189,7 +178,7 @@ func CompileValue(v any) (Value, error) {
 func compileString(s string) (Value, error) {
 	if StartsExpression(s, 0) {
 		e, err := Parse(s)
-		if strings.IndexFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) }) < 0 {
+		if !hasSpace(s) {
 			if err != nil {
 				return nil, err
 			}

@@ -85,6 +85,38 @@ func stopsHeader(c byte, m mode) bool {
 // ends a JSONPath operand of a condition.
 func stopsPath(c byte) bool { return isSpace(c) || strings.IndexByte("=!<>&|,}", c) >= 0 }
 
+// followsName reports whether the byte at i may follow an input or output
+// name read as an identifier outside conditions: the end, '#', whitespace,
+// '}' in a template, or a "[n]" / "['name']" selector. Anything else makes
+// the name free text (see refParser.name).
+func (l *lexer) followsName(i int) bool {
+	src := l.src
+	if i >= len(src) {
+		return true
+	}
+	switch c := src[i]; {
+	case c == '#' || isSpace(c):
+		return true
+	case c == '}' && l.mode == modeTemplate:
+		return true
+	case c == '[' && i+1 < len(src) && (isDigit(src[i+1]) || src[i+1] == '\'' || src[i+1] == '"'):
+		return true
+	}
+	return false
+}
+
+// dottedEnd returns the end of the ".seg.seg…" identifier segments that
+// start at src[i] (i when there are none).
+func dottedEnd(src string, i int) int {
+	for i+1 < len(src) && src[i] == '.' && isIdentChar(src[i+1]) {
+		i += 2
+		for i < len(src) && isIdentChar(src[i]) {
+			i++
+		}
+	}
+	return i
+}
+
 // endsRight reports whether an expression read in mode m may end at end:
 // at the end of a whole value, at the '}' that closes a template part.
 // Conditions do not care: the next token follows.
@@ -202,6 +234,16 @@ func (l *lexer) freeName(what string) (string, *Error) {
 		return "", l.errf(start, "expected "+what)
 	}
 	return l.src[start:l.pos], nil
+}
+
+// looseName reads a free-text name (the 1.0 grammar's *CHAR) up to '#' or
+// the mode's stop characters.
+func (l *lexer) looseName() string {
+	start := l.pos
+	for l.pos < len(l.src) && l.src[l.pos] != '#' && !stopsName(l.src[l.pos], l.mode) {
+		l.pos++
+	}
+	return l.src[start:l.pos]
 }
 
 // pointer reads the text of a JSON pointer after '#', up to the mode's

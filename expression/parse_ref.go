@@ -110,40 +110,20 @@ func (p *refParser) id(what string, boundaries ...string) (string, *Error) {
 func (p *refParser) name(what string) (string, *Error) {
 	p.loose = false
 	start := p.pos
-	for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
-		p.pos++
-	}
+	p.span(isIdentChar)
 	if p.mode == modeCondition {
 		if p.pos == start {
 			return "", p.errf(start, "expected "+what)
 		}
 		return p.src[start:p.pos], nil
 	}
-	// skip the dotted segments that the strict reading accepts
-	i := p.pos
-	for i+1 < len(p.src) && p.src[i] == '.' && isIdentChar(p.src[i+1]) {
-		i += 2
-		for i < len(p.src) && isIdentChar(p.src[i]) {
-			i++
-		}
-	}
-	strictOK := p.pos > start
-	if strictOK && i < len(p.src) {
-		switch c := p.src[i]; {
-		case c == '#' || isSpace(c):
-		case c == '}' && p.mode == modeTemplate:
-		case c == '[' && i+1 < len(p.src) && (isDigit(p.src[i+1]) || p.src[i+1] == '\'' || p.src[i+1] == '"'):
-		default:
-			strictOK = false
-		}
-	}
-	if strictOK {
+	// the dotted segments that the strict reading accepts, then what
+	// follows the name
+	if p.pos > start && p.followsName(dottedEnd(p.src, p.pos)) {
 		return p.src[start:p.pos], nil
 	}
 	p.pos = start
-	for p.pos < len(p.src) && p.src[p.pos] != '#' && !stopsName(p.src[p.pos], p.mode) {
-		p.pos++
-	}
+	p.looseName()
 	if p.pos == start {
 		return "", p.errf(start, "expected "+what)
 	}
@@ -342,12 +322,7 @@ func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error
 	// pointer follows (1.1 identifiers may hold dots), selectors otherwise.
 	if nameRoot {
 		save := p.pos
-		for p.peek() == '.' && p.pos+1 < len(p.src) && isIdentChar(p.src[p.pos+1]) {
-			p.pos++
-			for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
-				p.pos++
-			}
-		}
+		p.pos = dottedEnd(p.src, p.pos)
 		if p.peek() == '#' {
 			nameStart := save - len(ref.Name)
 			ref.Name = p.src[nameStart:p.pos]

@@ -190,11 +190,12 @@ func (l *lexer) peek() byte {
 	return 0
 }
 
-// at reports whether the byte after pos+k exists and satisfies ok.
+// at reports whether the byte at pos+k exists and satisfies ok.
 func (l *lexer) at(k int, ok func(byte) bool) bool {
 	return l.pos+k < len(l.src) && ok(l.src[l.pos+k])
 }
 
+// has reports whether the text at pos begins with s.
 func (l *lexer) has(s string) bool { return strings.HasPrefix(l.src[l.pos:], s) }
 
 // expect consumes the literal s.
@@ -434,7 +435,9 @@ const (
 	itemOther           // anything else
 )
 
-// item is one token of a condition, at src[pos:end].
+// item is one token of a condition, at src[pos:end]. An itemDollar or an
+// itemQuote covers only its first byte: the reference, JSONPath or string
+// parser it starts reads the rest.
 type item struct {
 	typ      itemType
 	pos, end int

@@ -16,7 +16,7 @@ func BenchmarkStatusCodeCondition(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		o, err := c.Eval(env)
+		o, err := check(c, env)
 		if !o.Passed || err != nil {
 			b.Fatal(o, err)
 		}
@@ -74,7 +74,7 @@ func BenchmarkJSONPathComparison10KB(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		o, err := c.Eval(env)
+		o, err := check(c, env)
 		if !o.Passed || err != nil {
 			b.Fatal(o, err)
 		}
@@ -90,7 +90,7 @@ func BenchmarkJSONPathFilter10KB(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		o, err := c.Eval(env)
+		o, err := check(c, env)
 		if !o.Passed || err != nil {
 			b.Fatal(o, err)
 		}

@@ -48,7 +48,7 @@ func TestCriterionBudgetJSONPath(t *testing.T) {
 		t.Fatalf("took %v, want < 1s", took)
 	}
 	// The exported Eval is bounded too.
-	if o, err := c.Eval(bodyEnv(t, body)); !errors.As(err, &be) || o.Passed {
+	if o, err := check(c, bodyEnv(t, body)); !errors.As(err, &be) || o.Passed {
 		t.Fatalf("Eval: passed=%v err=%v", o.Passed, err)
 	}
 	// The comparison form shares the budget.

@@ -133,7 +133,7 @@ func TestConditions(t *testing.T) {
 			t.Errorf("ParseCondition(%q): %v", tt.cond, err)
 			continue
 		}
-		o := c.Eval(env)
+		o := c.Check(env)
 		if o.Passed != tt.want || !reflect.DeepEqual(o.Missing, tt.missing) {
 			t.Errorf("%q: passed=%v missing=%q; want %v %q (detail %q)", tt.cond, o.Passed, o.Missing, tt.want, tt.missing, o.Detail)
 		}
@@ -145,7 +145,7 @@ func TestConditions(t *testing.T) {
 			t.Errorf("CompileCriterion(%q): %v", tt.cond, err)
 			continue
 		}
-		o2, err := cc.Eval(env)
+		o2, err := check(cc, env)
 		if err != nil || o2.Passed != tt.want {
 			t.Errorf("criterion %q: %v %v", tt.cond, o2, err)
 		}
@@ -157,13 +157,13 @@ func TestConditionDetail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := c.Eval(&Values{StatusCode: 404})
+	o := c.Check(&Values{StatusCode: 404})
 	want := "$statusCode == 200 && $inputs.nope == 1 is false: $statusCode = 404, $inputs.nope is missing"
 	if o.Passed || o.Detail != want {
 		t.Errorf("detail = %q, want %q", o.Detail, want)
 	}
 	long := strings.Repeat("x", 500)
-	o = MustCondition(t, "$inputs.s == 'y'").Eval(&Values{Inputs: map[string]any{"s": long}})
+	o = MustCondition(t, "$inputs.s == 'y'").Check(&Values{Inputs: map[string]any{"s": long}})
 	if len(o.Detail) > 200 || !strings.Contains(o.Detail, "…") {
 		t.Errorf("long values are not truncated: %d bytes", len(o.Detail))
 	}
@@ -289,7 +289,7 @@ func TestConditionConcurrent(t *testing.T) {
 			env := testEnv()
 			env.StatusCode = 200 + g%2
 			for i := 0; i < 200; i++ {
-				o, _ := c.Eval(env)
+				o, _ := check(c, env)
 				if o.Passed != (g%2 == 0) {
 					t.Errorf("goroutine %d: %v", g, o)
 					return
@@ -302,12 +302,12 @@ func TestConditionConcurrent(t *testing.T) {
 
 func TestSecretsInDetail(t *testing.T) {
 	env := &Values{Inputs: map[string]any{"password": "hunter2"}, Secret: func(r *Reference) bool { return r.Name == "password" }}
-	o := MustCondition(t, "$inputs.password == 'x'").Eval(env)
+	o := MustCondition(t, "$inputs.password == 'x'").Check(env)
 	if o.Passed || strings.Contains(o.Detail, "hunter2") || !strings.Contains(o.Detail, "***") {
 		t.Errorf("detail leaks the secret: %q", o.Detail)
 	}
 	c, _ := CompileCriterion(CriterionSpec{Context: "$inputs.password", Condition: "^x$", Type: "regex"})
-	if o, _ := c.Eval(env); o.Passed || strings.Contains(o.Detail, "hunter2") {
+	if o, _ := check(c, env); o.Passed || strings.Contains(o.Detail, "hunter2") {
 		t.Errorf("regex detail leaks the secret: %q", o.Detail)
 	}
 	if got := MustParse("$inputs.a['b c']").Reference().String(); got != "$inputs.a['b c']" {

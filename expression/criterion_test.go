@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -84,7 +85,7 @@ func TestJSONPathCriteria(t *testing.T) {
 			t.Errorf("CompileCriterion(%q): %v", tt.cond, err)
 			continue
 		}
-		o, err := c.Eval(bodyEnv(t, tt.body))
+		o, err := check(c, bodyEnv(t, tt.body))
 		if err != nil || o.Passed != tt.want {
 			t.Errorf("%q on %s: passed=%v err=%v detail=%q; want %v", tt.cond, tt.body, o.Passed, err, o.Detail, tt.want)
 		}
@@ -101,32 +102,32 @@ func TestJSONPathContexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, body := range []any{`{"ok": true}`, []byte(`{"ok": true}`), map[string]any{"ok": true}} {
-		o, err := c.Eval(&Values{ResponseBody: body, HasResponse: true})
+		o, err := check(c, &Values{ResponseBody: body, HasResponse: true})
 		if err != nil || !o.Passed {
 			t.Errorf("body %T: %v %v", body, o, err)
 		}
 	}
-	o, err := c.Eval(&Values{ResponseBody: "not json", HasResponse: true})
+	o, err := check(c, &Values{ResponseBody: "not json", HasResponse: true})
 	if err == nil || o.Passed || !strings.Contains(o.Detail, "not JSON") {
 		t.Errorf("non-JSON context: %v %v", o, err)
 	}
-	o, err = c.Eval(&Values{ResponseBody: nil, HasResponse: true})
+	o, err = check(c, &Values{ResponseBody: nil, HasResponse: true})
 	if err != nil || o.Passed || !strings.Contains(o.Detail, "is null") {
 		t.Errorf("null context: %v %v", o, err)
 	}
-	o, err = c.Eval(&Values{})
+	o, err = check(c, &Values{})
 	if err != nil || o.Passed || !reflect.DeepEqual(o.Missing, []string{"$response.body"}) {
 		t.Errorf("missing context: %v %v", o, err)
 	}
 	// several nodes in a comparison: evaluation error, criterion fails
 	c2, _ := CompileCriterion(CriterionSpec{Context: "$response.body", Condition: "$.items[*].id == 1", Type: "jsonpath"})
-	o, err = c2.Eval(bodyEnv(t, `{"items": [{"id": 1}, {"id": 2}]}`))
+	o, err = check(c2, bodyEnv(t, `{"items": [{"id": 1}, {"id": 2}]}`))
 	if err == nil || o.Passed || !strings.Contains(o.Detail, "selects 2 nodes") {
 		t.Errorf("multi-node: %v %v", o, err)
 	}
 	// sub-document context
 	c3, _ := CompileCriterion(CriterionSpec{Context: "$response.body#/data", Condition: "$.id == 3", Type: "jsonpath"})
-	if o, _ := c3.Eval(bodyEnv(t, `{"data": {"id": 3}}`)); !o.Passed {
+	if o, _ := check(c3, bodyEnv(t, `{"data": {"id": 3}}`)); !o.Passed {
 		t.Errorf("pointer context: %v", o)
 	}
 }
@@ -171,7 +172,7 @@ func TestHookdeckJSONPath(t *testing.T) {
 			continue
 		}
 		for i, body := range pair {
-			o, err := c.Eval(bodyEnv(t, body))
+			o, err := check(c, bodyEnv(t, body))
 			if err != nil || o.Passed != (i == 0) {
 				t.Errorf("%s %q body %d: passed=%v err=%v detail=%q", it.where, it.spec.Condition, i, o.Passed, err, o.Detail)
 			}
@@ -209,14 +210,14 @@ func TestRegexCriteria(t *testing.T) {
 			t.Errorf("CompileCriterion(%q): %v", tt.cond, err)
 			continue
 		}
-		o, err := c.Eval(tt.env)
+		o, err := check(c, tt.env)
 		if err != nil || o.Passed != tt.want {
 			t.Errorf("%s ~ %q: %v %v", tt.ctx, tt.cond, o, err)
 		}
 	}
 	// an embedded expression that makes the pattern invalid fails at evaluation
 	c, _ := CompileCriterion(CriterionSpec{Context: "$statusCode", Condition: "{$inputs.p}", Type: "regex"})
-	o, err := c.Eval(&Values{StatusCode: 200, Inputs: map[string]any{"p": "("}})
+	o, err := check(c, &Values{StatusCode: 200, Inputs: map[string]any{"p": "("}})
 	if err == nil || o.Passed || o.Detail == "" {
 		t.Errorf("bad embedded pattern: %v %v", o, err)
 	}
@@ -250,17 +251,17 @@ func TestXPathCriteria(t *testing.T) {
 		}
 		for _, body := range []any{xml, []byte(xml)} {
 			env := &Values{ResponseBody: body, HasResponse: true, Inputs: map[string]any{"minPrice": 5}}
-			o, err := c.Eval(env)
+			o, err := check(c, env)
 			if err != nil || o.Passed != tt.want {
 				t.Errorf("%q: %v %v", tt.cond, o, err)
 			}
 		}
 	}
 	c, _ := CompileCriterion(CriterionSpec{Context: "$response.body", Condition: "/a", Type: "xpath"})
-	if o, err := c.Eval(&Values{ResponseBody: map[string]any{}, HasResponse: true}); err == nil || o.Passed {
+	if o, err := check(c, &Values{ResponseBody: map[string]any{}, HasResponse: true}); err == nil || o.Passed {
 		t.Errorf("JSON context for xpath: %v %v", o, err)
 	}
-	if o, err := c.Eval(&Values{ResponseBody: "<a><unclosed></a>", HasResponse: true}); err == nil || o.Passed {
+	if o, err := check(c, &Values{ResponseBody: "<a><unclosed></a>", HasResponse: true}); err == nil || o.Passed {
 		t.Errorf("bad XML: %v %v", o, err)
 	}
 	// concurrent evaluation of one compiled XPath
@@ -271,7 +272,7 @@ func TestXPathCriteria(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
-				if o, err := c2.Eval(&Values{ResponseBody: xml, HasResponse: true}); !o.Passed || err != nil {
+				if o, err := check(c2, &Values{ResponseBody: xml, HasResponse: true}); !o.Passed || err != nil {
 					t.Errorf("concurrent xpath: %v %v", o, err)
 					return
 				}
@@ -361,7 +362,7 @@ func TestCriterionReferences(t *testing.T) {
 	if refs := c3.References(); len(refs) != 2 || c3.Condition() == nil || c3.Spec().Context != "$response.body" {
 		t.Errorf("simple References = %+v", refs)
 	}
-	if o, _ := c3.Eval(&Values{StatusCode: 200}); !o.Passed {
+	if o, _ := check(c3, &Values{StatusCode: 200}); !o.Passed {
 		t.Error("simple criterion with a context must ignore the context")
 	}
 }
@@ -393,8 +394,8 @@ func TestJSONPathConcurrent(t *testing.T) {
 			defer wg.Done()
 			env := &Values{ResponseBody: body, HasResponse: true, Inputs: map[string]any{"n": 100}}
 			for i := 0; i < 30; i++ {
-				o1, err1 := c.Eval(env)
-				o2, err2 := c2.Eval(env)
+				o1, err1 := check(c, env)
+				o2, err2 := check(c2, env)
 				if !o1.Passed || !o2.Passed || err1 != nil || err2 != nil {
 					t.Errorf("%v %v %v %v", o1, err1, o2, err2)
 					return
@@ -403,4 +404,10 @@ func TestJSONPathConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// check is c.EvalContext within the default budget: the outcome of Eval
+// with its explanation.
+func check(c *CompiledCriterion, env Env) (Outcome, error) {
+	return c.EvalContext(context.Background(), env, Budget{})
 }

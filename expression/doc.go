@@ -85,6 +85,13 @@
 // the result; it is never an error. Values is a ready-made Env for tests
 // and simple callers.
 //
+// Every compiled form (*Expr, *Template, *Condition, *CompiledCriterion and
+// what CompileValue returns) is a Value, evaluated the one way:
+// Eval(env) (value, missing, err). A condition or criterion evaluates to
+// whether it passed; Condition.Check and CompiledCriterion.EvalContext
+// also explain a failure (Outcome), the latter within a context and a
+// Budget.
+//
 // # Values and templates
 //
 // CompileValue applies one rule to parameter values, payloads and

@@ -1,6 +1,7 @@
 package expression_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -18,11 +19,11 @@ func ExampleParse() {
 	env := &expression.Values{Steps: map[string]map[string]any{
 		"create": {"pet": map[string]any{"tags": []any{"cute", "small"}}},
 	}}
-	v, ok := e.Eval(env)
-	fmt.Println(v, ok)
+	v, missing, _ := e.Eval(env)
+	fmt.Println(v, missing)
 	// Output:
 	// $steps create outputs pet /tags/0
-	// cute true
+	// cute []
 }
 
 func ExampleParse_error() {
@@ -83,7 +84,7 @@ func ExampleCompileCriterion() {
 		panic(err)
 	}
 	env := &expression.Values{StatusCode: 404, ResponseHeader: http.Header{"Content-Type": {"application/json"}}}
-	o, _ := c.Eval(env)
+	o, _ := c.EvalContext(context.Background(), env, expression.Budget{})
 	fmt.Println(o.Passed)
 	fmt.Println(o.Detail)
 	// Output:
@@ -101,8 +102,8 @@ func ExampleCompileCriterion_jsonpath() {
 		panic(err)
 	}
 	for _, body := range []string{`{"models": [{"id": "evt_1"}]}`, `{"models": []}`} {
-		o, _ := c.Eval(&expression.Values{ResponseBody: body, HasResponse: true})
-		fmt.Println(o.Passed)
+		passed, _, _ := c.Eval(&expression.Values{ResponseBody: body, HasResponse: true})
+		fmt.Println(passed)
 	}
 	// Output:
 	// true

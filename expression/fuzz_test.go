@@ -107,7 +107,7 @@ func FuzzCondition(f *testing.F) {
 				t.Fatalf("ParseCondition(%q): bad error %#v", src, err)
 			}
 		} else {
-			o := c.Eval(env)
+			o := c.Check(env)
 			if !o.Passed && o.Detail == "" {
 				t.Fatalf("%q failed without detail", src)
 			}
@@ -125,7 +125,7 @@ func FuzzCondition(f *testing.F) {
 			}
 			return
 		}
-		o, _ := cc.Eval(env2)
+		o, _ := check(cc, env2)
 		if !o.Passed && o.Detail == "" {
 			t.Fatalf("jsonpath %q failed without detail", src)
 		}

@@ -27,7 +27,7 @@ func TestStepsOutputsShorthand(t *testing.T) {
 		if r.Root != RootSteps || r.ID != "login" || r.Field != "outputs" || r.Name != tc.name || r.Tolerated != tc.tolerated || r.Text != tc.src {
 			t.Errorf("Parse(%q) = %+v", tc.src, *r)
 		}
-		if got, ok := e.Eval(env); !ok || got != tc.want {
+		if got, ok := evalExpr(e, env); !ok || got != tc.want {
 			t.Errorf("Eval(%q) = %v, %v; want %v", tc.src, got, ok, tc.want)
 		}
 	}
@@ -46,7 +46,7 @@ func TestStepsOutputsShorthand(t *testing.T) {
 	if refs := c.References(); len(refs) != 1 || refs[0].Tolerated != "$steps.login.outputs.token" {
 		t.Errorf("condition references: %+v", refs)
 	}
-	if o := c.Eval(env); !o.Passed {
+	if o := c.Check(env); !o.Passed {
 		t.Errorf("condition: %+v", o)
 	}
 

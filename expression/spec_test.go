@@ -49,7 +49,7 @@ func TestSpecExamples(t *testing.T) {
 			t.Errorf("Parse(%q): %v", src, err)
 			continue
 		}
-		if _, ok := e.Eval(env); ok != resolves {
+		if _, ok := evalExpr(e, env); ok != resolves {
 			t.Errorf("Eval(%q) resolved=%v", src, ok)
 		}
 	}
@@ -93,7 +93,7 @@ func TestSpecExamples(t *testing.T) {
 			t.Errorf("ParseCondition(%q): %v", src, err)
 			continue
 		}
-		if o := c.Eval(env); o.Passed != want {
+		if o := c.Check(env); o.Passed != want {
 			t.Errorf("%q: %+v", src, o)
 		}
 	}
@@ -110,7 +110,7 @@ func TestSpecExamples(t *testing.T) {
 			t.Errorf("%+v: %v", spec, err)
 			continue
 		}
-		if o, err := c.Eval(env); o.Passed != wants[i] || err != nil {
+		if o, err := check(c, env); o.Passed != wants[i] || err != nil {
 			t.Errorf("%+v: %+v %v", spec, o, err)
 		}
 	}

@@ -157,7 +157,7 @@ func TestLooseNames(t *testing.T) {
 			t.Errorf("Parse(%q): %v", src, err)
 			continue
 		}
-		if v, ok := e.Eval(env); !ok || v != want {
+		if v, ok := evalExpr(e, env); !ok || v != want {
 			t.Errorf("Eval(%q) = %v %v", src, v, ok)
 		}
 	}
@@ -166,3 +166,11 @@ func TestLooseNames(t *testing.T) {
 		t.Error("condition accepted a loose name")
 	}
 }
+
+// Every compiled form has the one evaluation signature.
+var (
+	_ Value = (*Expr)(nil)
+	_ Value = (*Template)(nil)
+	_ Value = (*Condition)(nil)
+	_ Value = (*CompiledCriterion)(nil)
+)

@@ -45,12 +45,16 @@ func splitFilters(x jp.Expr) bool {
 
 // getFiltered evaluates x on data as splitFilters describes; ok is false
 // when ojg panics.
-func getFiltered(x jp.Expr, data any) (res []any, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			res, ok = nil, false
-		}
-	}()
+func getFiltered(x jp.Expr, data any) ([]any, bool) {
+	var res []any
+	if catchLib(func() { res = filtered(x, data) }) != nil {
+		return nil, false
+	}
+	return res, true
+}
+
+// filtered is getFiltered without the recovery of ojg's panics.
+func filtered(x jp.Expr, data any) []any {
 	set := []any{data}
 	start := 0
 	for i, f := range x {
@@ -83,13 +87,13 @@ func getFiltered(x jp.Expr, data any) (res []any, ok bool) {
 		set = next
 		start = i + 1
 		if len(set) == 0 {
-			return set, true
+			return set
 		}
 	}
 	if start < len(x) {
 		set = getEach(x[start:], set)
 	}
-	return set, true
+	return set
 }
 
 // getEach is the concatenation of x's results on every node of set.
@@ -212,7 +216,11 @@ func sameNode(a, b any) bool {
 	case map[string]any, []any:
 		return false
 	}
-	defer func() { _ = recover() }() // an uncomparable scalar type
+	// == panics on two values of the same uncomparable type
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.IsValid() && vb.IsValid() && (!va.Comparable() || !vb.Comparable()) {
+		return false
+	}
 	return a == b
 }
 

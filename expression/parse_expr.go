@@ -17,40 +17,6 @@ func newRefEval(ref *Reference, src string) *refEval {
 	return re
 }
 
-// eval resolves the reference and applies its pointer and selectors.
-func (r *refEval) eval(env Env) (any, bool) {
-	v, ok := env.Resolve(r.ref)
-	if ok && r.ptr == nil && len(r.ref.Selectors) == 0 {
-		return v, true
-	}
-	if !ok {
-		for _, a := range r.alts {
-			if v, ok = env.Resolve(a.ref); ok {
-				return a.apply(v)
-			}
-		}
-		return nil, false
-	}
-	return r.apply(v)
-}
-
-func (r *refEval) apply(v any) (any, bool) {
-	for _, tok := range r.ptr {
-		var ok bool
-		if v, ok = member(v, tok); !ok {
-			return nil, false
-		}
-	}
-	sels := r.ref.Selectors
-	for i := range sels {
-		var ok bool
-		if v, ok = applySelector(v, &sels[i]); !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
-
 // Expr is a compiled runtime expression. It is immutable and safe for
 // concurrent use.
 type Expr struct {
@@ -88,7 +54,3 @@ func (e *Expr) References() []*Reference { return []*Reference{e.re.ref} }
 
 // String returns the expression as written.
 func (e *Expr) String() string { return e.re.text }
-
-// Eval evaluates the expression; a missing value yields (nil, false).
-// The value keeps its JSON type (decisions E1).
-func (e *Expr) Eval(env Env) (any, bool) { return e.re.eval(env) }

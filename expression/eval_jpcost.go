@@ -189,11 +189,10 @@ func filterExprs(f *jp.Filter) (out []jp.Expr) {
 	return out
 }
 
-func inspectFilter(f *jp.Filter) (form *jp.Form, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			form, ok = nil, false
-		}
-	}()
-	return f.Inspect(), true
+func inspectFilter(f *jp.Filter) (*jp.Form, bool) {
+	var form *jp.Form
+	if catchLib(func() { form = f.Inspect() }) != nil {
+		return nil, false
+	}
+	return form, true
 }

@@ -4,16 +4,6 @@ import (
 	"strings"
 )
 
-// mode says where a runtime expression is being read; it decides where
-// names and pointers stop.
-type mode uint8
-
-const (
-	modeWhole     mode = iota // the whole string is one expression
-	modeTemplate              // inside "{...}" of a template
-	modeCondition             // inside a condition
-)
-
 // rootWords maps the word after '$' to its root.
 var rootWords = map[string]Root{
 	"url":                RootURL,
@@ -54,74 +44,13 @@ func (r Root) String() string {
 	return "Root(" + itoa(int(r)) + ")"
 }
 
-// rootWordAt returns the root word following the '$' at src[pos] and the
-// offset after it, or ok=false when the letters there name no root.
-func rootWordAt(src string, pos int) (Root, int, bool) {
-	i := pos + 1
-	for i < len(src) && isAlpha(src[i]) {
-		i++
-	}
-	r, ok := rootWords[src[pos+1:i]]
-	return r, i, ok
-}
-
-// StartsExpression reports whether the text at src[pos] begins a runtime
-// expression: '$' followed by one of the root words ($url, $inputs, ...).
-func StartsExpression(src string, pos int) bool {
-	if pos >= len(src) || src[pos] != '$' {
-		return false
-	}
-	_, end, ok := rootWordAt(src, pos)
-	if !ok {
-		return false
-	}
-	return end == len(src) || !isIdentChar(src[end])
-}
-
-func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// isStrictChar matches identifier-strict (step and workflow ids, source
-// names): ALPHA / DIGIT / "-" / "_".
-func isStrictChar(c byte) bool { return isAlpha(c) || isDigit(c) || c == '-' || c == '_' }
-
-// isIdentChar matches the characters of one dot-separated segment of an
-// identifier.
-func isIdentChar(c byte) bool { return isStrictChar(c) }
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
-}
-
-// isTchar matches RFC 9110 token characters.
-func isTchar(c byte) bool {
-	if isAlpha(c) || isDigit(c) {
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-// stopsName reports whether c ends a free-form name (query/path names,
-// source description references, JSON pointers) in mode m.
-func stopsName(c byte, m mode) bool {
-	if isSpace(c) || c == '{' || c == '}' {
-		return true
-	}
-	if m == modeCondition {
-		return strings.IndexByte("()=!<>&|'\",[]", c) >= 0
-	}
-	return false
-}
-
 // maxNameDots bounds how many dotted segments after a name are also tried
 // as part of the name (see NameCandidates), keeping evaluation linear.
 const maxNameDots = 8
 
-// parser state for one runtime expression.
+// refParser reads one runtime expression with its lexer.
 type refParser struct {
-	src   string
-	pos   int
-	mode  mode
+	lexer
 	loose bool // the last name was read with the 1.0 "name = *CHAR" rule
 	// looseIDs makes step and workflow ids free text up to the last
 	// ".outputs." (or ".inputs.") boundary; see looseID.
@@ -181,98 +110,25 @@ func (p *refParser) id(what string, boundaries ...string) (string, *Error) {
 func (p *refParser) name(what string) (string, *Error) {
 	p.loose = false
 	start := p.pos
-	for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
-		p.pos++
-	}
+	p.span(isIdentChar)
 	if p.mode == modeCondition {
 		if p.pos == start {
 			return "", p.errf(start, "expected "+what)
 		}
 		return p.src[start:p.pos], nil
 	}
-	// skip the dotted segments that the strict reading accepts
-	i := p.pos
-	for i+1 < len(p.src) && p.src[i] == '.' && isIdentChar(p.src[i+1]) {
-		i += 2
-		for i < len(p.src) && isIdentChar(p.src[i]) {
-			i++
-		}
-	}
-	strictOK := p.pos > start
-	if strictOK && i < len(p.src) {
-		switch c := p.src[i]; {
-		case c == '#' || isSpace(c):
-		case c == '}' && p.mode == modeTemplate:
-		case c == '[' && i+1 < len(p.src) && (isDigit(p.src[i+1]) || p.src[i+1] == '\'' || p.src[i+1] == '"'):
-		default:
-			strictOK = false
-		}
-	}
-	if strictOK {
+	// the dotted segments that the strict reading accepts, then what
+	// follows the name
+	if p.pos > start && p.followsName(dottedEnd(p.src, p.pos)) {
 		return p.src[start:p.pos], nil
 	}
 	p.pos = start
-	for p.pos < len(p.src) && p.src[p.pos] != '#' && !stopsName(p.src[p.pos], p.mode) {
-		p.pos++
-	}
+	p.looseName()
 	if p.pos == start {
 		return "", p.errf(start, "expected "+what)
 	}
 	p.loose = true
 	return p.src[start:p.pos], nil
-}
-
-func (p *refParser) errf(off int, msg string) *Error {
-	return &Error{Input: p.src, Offset: off, Msg: msg}
-}
-
-func (p *refParser) peek() byte {
-	if p.pos < len(p.src) {
-		return p.src[p.pos]
-	}
-	return 0
-}
-
-// expect consumes the literal s.
-func (p *refParser) expect(s, what string) *Error {
-	if strings.HasPrefix(p.src[p.pos:], s) {
-		p.pos += len(s)
-		return nil
-	}
-	return p.errf(p.pos, "expected "+what)
-}
-
-// word reads 1*(chars accepted by ok).
-func (p *refParser) word(ok func(byte) bool, what string) (string, *Error) {
-	start := p.pos
-	for p.pos < len(p.src) && ok(p.src[p.pos]) {
-		p.pos++
-	}
-	if p.pos == start {
-		return "", p.errf(start, "expected "+what)
-	}
-	return p.src[start:p.pos], nil
-}
-
-// freeName reads a name that stops only at the mode's stop characters.
-func (p *refParser) freeName(what string) (string, *Error) {
-	start := p.pos
-	for p.pos < len(p.src) && !stopsName(p.src[p.pos], p.mode) {
-		p.pos++
-	}
-	if p.pos == start {
-		return "", p.errf(start, "expected "+what)
-	}
-	return p.src[start:p.pos], nil
-}
-
-func (p *refParser) headerName() (string, *Error) {
-	return p.word(func(c byte) bool {
-		if p.mode == modeCondition && (c == '!' || c == '&' || c == '|' || c == '\'') {
-			return false
-		}
-		return isTchar(c)
-	}, "a header name")
 }
 
 // parseRef parses the runtime expression that starts with the '$' at
@@ -317,16 +173,8 @@ func reached(ref *Reference, err *Error) int {
 	return ref.End
 }
 
-// endsRight reports whether an expression read in mode m may end at end.
-func endsRight(src string, end int, m mode) bool {
-	if m == modeTemplate {
-		return end < len(src) && src[end] == '}'
-	}
-	return end == len(src)
-}
-
 func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error) {
-	p := &refParser{src: src, pos: pos, mode: m, looseIDs: looseIDs}
+	p := &refParser{lexer: lexer{src: src, pos: pos, mode: m}, looseIDs: looseIDs}
 	if pos >= len(src) || src[pos] != '$' {
 		return nil, p.errf(pos, "expected '$'")
 	}
@@ -356,10 +204,7 @@ func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error
 			return nil, err
 		}
 		fstart := p.pos
-		for p.pos < len(p.src) && isAlpha(p.src[p.pos]) {
-			p.pos++
-		}
-		ref.Field = p.src[fstart:p.pos]
+		ref.Field = p.span(isAlpha)
 		switch ref.Field {
 		case "header", "headers":
 			// Real-world tolerance: "headers" (written by the spec
@@ -459,10 +304,7 @@ func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error
 			return nil, err
 		}
 		fstart := p.pos
-		for p.pos < len(p.src) && isAlpha(p.src[p.pos]) {
-			p.pos++
-		}
-		ref.Field = p.src[fstart:p.pos]
+		ref.Field = p.span(isAlpha)
 		switch ref.Field {
 		case "parameters", "successActions", "failureActions", "inputs":
 		default:
@@ -480,12 +322,7 @@ func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error
 	// pointer follows (1.1 identifiers may hold dots), selectors otherwise.
 	if nameRoot {
 		save := p.pos
-		for p.peek() == '.' && p.pos+1 < len(p.src) && isIdentChar(p.src[p.pos+1]) {
-			p.pos++
-			for p.pos < len(p.src) && isIdentChar(p.src[p.pos]) {
-				p.pos++
-			}
-		}
+		p.pos = dottedEnd(p.src, p.pos)
 		if p.peek() == '#' {
 			nameStart := save - len(ref.Name)
 			ref.Name = p.src[nameStart:p.pos]
@@ -499,10 +336,7 @@ func parseRefIDs(src string, pos int, m mode, looseIDs bool) (*Reference, *Error
 		}
 		p.pos++
 		start := p.pos
-		for p.pos < len(p.src) && !stopsName(p.src[p.pos], p.mode) {
-			p.pos++
-		}
-		ref.Pointer = p.src[start:p.pos]
+		ref.Pointer = p.pointer()
 		ref.HasPointer = true
 		if e := checkPointer(ref.Pointer, start); e != nil {
 			e.Input = src
@@ -573,11 +407,10 @@ func (p *refParser) bracket() (Selector, *Error) {
 		return Selector{Index: n, IsIndex: true}, nil
 	}
 	if c == '\'' || c == '"' {
-		s, end, err := scanString(p.src, p.pos)
+		s, err := p.quoted()
 		if err != nil {
 			return Selector{}, err
 		}
-		p.pos = end
 		if p.peek() != ']' {
 			return Selector{}, p.errf(p.pos, "expected ']'")
 		}
@@ -585,89 +418,6 @@ func (p *refParser) bracket() (Selector, *Error) {
 		return Selector{Name: s}, nil
 	}
 	return Selector{}, p.errf(open+1, "expected an index or a quoted name after '['")
-}
-
-// scanString reads a quoted string starting at src[pos] (a ' or ").
-// Single-quoted strings escape a quote by doubling it (”); double-quoted
-// strings accept "" and the JSON backslash escapes.
-func scanString(src string, pos int) (string, int, *Error) {
-	q := src[pos]
-	var b strings.Builder
-	simple := true
-	i := pos + 1
-	for i < len(src) {
-		c := src[i]
-		if c == q {
-			if i+1 < len(src) && src[i+1] == q {
-				if simple {
-					b.WriteString(src[pos+1 : i])
-					simple = false
-				}
-				b.WriteByte(q)
-				i += 2
-				continue
-			}
-			if simple {
-				return src[pos+1 : i], i + 1, nil
-			}
-			return b.String(), i + 1, nil
-		}
-		if c == '\\' && q == '"' {
-			if simple {
-				b.WriteString(src[pos+1 : i])
-				simple = false
-			}
-			if i+1 >= len(src) {
-				break
-			}
-			e := src[i+1]
-			switch e {
-			case '"', '\\', '/', '\'':
-				b.WriteByte(e)
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'u':
-				if i+6 > len(src) {
-					return "", 0, &Error{Input: src, Offset: i, Msg: "bad \\u escape"}
-				}
-				r := 0
-				for _, h := range []byte(src[i+2 : i+6]) {
-					var d int
-					switch {
-					case isDigit(h):
-						d = int(h - '0')
-					case 'a' <= h && h <= 'f':
-						d = int(h-'a') + 10
-					case 'A' <= h && h <= 'F':
-						d = int(h-'A') + 10
-					default:
-						return "", 0, &Error{Input: src, Offset: i, Msg: "bad \\u escape"}
-					}
-					r = r*16 + d
-				}
-				b.WriteRune(rune(r))
-				i += 6
-				continue
-			default:
-				return "", 0, &Error{Input: src, Offset: i, Msg: "unknown escape \\" + string(e)}
-			}
-			i += 2
-			continue
-		}
-		if !simple {
-			b.WriteByte(c)
-		}
-		i++
-	}
-	return "", 0, &Error{Input: src, Offset: pos, Msg: "unterminated string"}
 }
 
 // NameCandidates returns the names an input or output reference may mean.

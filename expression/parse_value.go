@@ -26,30 +26,19 @@ type tplPart struct {
 func ParseTemplate(src string) (*Template, error) {
 	t := &Template{src: src}
 	lit := 0
-	i := 0
-	for {
-		j := strings.Index(src[i:], "{$")
-		if j < 0 {
-			break
-		}
-		j += i
-		if !StartsExpression(src, j+1) {
-			i = j + 1
-			continue
-		}
+	for j := templateStart(src, 0); j >= 0; j = templateStart(src, lit) {
 		ref, err := parseRefLoose(src, j+1, modeTemplate)
 		if err != nil {
 			return nil, err
 		}
-		if ref.End >= len(src) || src[ref.End] != '}' {
+		if !endsRight(src, ref.End, modeTemplate) {
 			return nil, &Error{Input: src, Offset: ref.End, Msg: "expected '}' to close the embedded expression started at column " + itoa(j+1)}
 		}
 		if j > lit {
 			t.parts = append(t.parts, tplPart{lit: src[lit:j]})
 		}
 		t.parts = append(t.parts, tplPart{re: newRefEval(ref, src)})
-		i = ref.End + 1
-		lit = i
+		lit = ref.End + 1
 	}
 	if lit < len(src) {
 		t.parts = append(t.parts, tplPart{lit: src[lit:]})
@@ -79,67 +68,6 @@ func (t *Template) References() []*Reference {
 		}
 	}
 	return out
-}
-
-// Render evaluates the template to a string (see Stringify for how values
-// are inserted). Missing references insert nothing and are listed in
-// missing, as written.
-func (t *Template) Render(env Env) (s string, missing []string) {
-	s, missing, _ = t.renderMax(env, -1)
-	return s, missing
-}
-
-// renderMax is Render that gives up (ok false) once the text is longer
-// than max bytes; max < 0 means no limit.
-func (t *Template) renderMax(env Env, max int) (s string, missing []string, ok bool) {
-	if len(t.parts) == 1 && t.parts[0].re == nil {
-		return t.parts[0].lit, nil, max < 0 || len(t.parts[0].lit) <= max
-	}
-	b := make([]byte, 0, len(t.src)+32)
-	for _, p := range t.parts {
-		if max >= 0 && len(b) > max {
-			return "", missing, false
-		}
-		if p.re == nil {
-			b = append(b, p.lit...)
-			continue
-		}
-		v, ok := p.re.eval(env)
-		if !ok {
-			missing = append(missing, p.re.text)
-			continue
-		}
-		switch x := v.(type) {
-		case string:
-			b = append(b, x...)
-		case []byte:
-			b = append(b, x...)
-		case nil:
-		default:
-			b = appendScalarOrJSON(b, v)
-		}
-	}
-	if max >= 0 && len(b) > max {
-		return "", missing, false
-	}
-	return unsafeString(b), missing, true
-}
-
-func appendScalarOrJSON(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return append(b, "true"...)
-		}
-		return append(b, "false"...)
-	}
-	return AppendJSON(b, v)
-}
-
-// Eval renders the template; it implements Value.
-func (t *Template) Eval(env Env) (any, []string, error) {
-	s, missing := t.Render(env)
-	return s, missing, nil
 }
 
 // CompileValue compiles a decoded YAML/JSON value per decisions E1:
@@ -189,17 +117,17 @@ func CompileValue(v any) (Value, error) {
 func compileString(s string) (Value, error) {
 	if StartsExpression(s, 0) {
 		e, err := Parse(s)
-		if strings.IndexFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) }) < 0 {
+		if !hasSpace(s) {
 			if err != nil {
 				return nil, err
 			}
-			return exprValue{e}, nil
+			return e, nil
 		}
 		// With whitespace, only a step or workflow id may hold it
 		// ("$steps.Search Stations_0.outputs.x"); anything else that does
 		// not parse is text ("$inputs.x is required").
 		if err == nil && (e.re.ref.Root == RootSteps || e.re.ref.Root == RootWorkflows) {
-			return exprValue{e}, nil
+			return e, nil
 		}
 	}
 	if strings.Contains(s, "{$") {
@@ -245,37 +173,9 @@ func (p parallel) Swap(i, j int) {
 
 type literalValue struct{ v any }
 
-func (l literalValue) Eval(Env) (any, []string, error) { return l.v, nil, nil }
-func (l literalValue) References() []*Reference        { return nil }
-
-type exprValue struct{ e *Expr }
-
-func (x exprValue) Eval(env Env) (any, []string, error) {
-	v, ok := x.e.Eval(env)
-	if !ok {
-		return nil, []string{x.e.re.text}, nil
-	}
-	return v, nil, nil
-}
-func (x exprValue) References() []*Reference { return x.e.References() }
-
 type mapValue struct {
 	keys []string
 	vals []Value
-}
-
-func (m *mapValue) Eval(env Env) (any, []string, error) {
-	out := make(map[string]any, len(m.keys))
-	var missing []string
-	for i, k := range m.keys {
-		v, miss, err := m.vals[i].Eval(env)
-		if err != nil {
-			return nil, missing, err
-		}
-		missing = append(missing, miss...)
-		out[k] = v
-	}
-	return out, missing, nil
 }
 
 func (m *mapValue) References() []*Reference {
@@ -288,20 +188,6 @@ func (m *mapValue) References() []*Reference {
 
 type sliceValue struct{ vals []Value }
 
-func (s *sliceValue) Eval(env Env) (any, []string, error) {
-	out := make([]any, len(s.vals))
-	var missing []string
-	for i, c := range s.vals {
-		v, miss, err := c.Eval(env)
-		if err != nil {
-			return nil, missing, err
-		}
-		missing = append(missing, miss...)
-		out[i] = v
-	}
-	return out, missing, nil
-}
-
 func (s *sliceValue) References() []*Reference {
 	var out []*Reference
 	for _, v := range s.vals {
@@ -313,6 +199,11 @@ func (s *sliceValue) References() []*Reference {
 // Value is a compiled value per decisions E1: a whole expression (type
 // kept), a template string, a literal, or a map/slice tree of those. Values
 // are immutable and safe for concurrent use.
+//
+// Its Eval is the one evaluation signature of the package: every compiled
+// form (*Expr, *Template, *Condition, *CompiledCriterion) implements Value.
+// A condition or criterion evaluates to whether it passed; its Check
+// (EvalContext for a criterion) also explains a failure.
 type Value interface {
 	// Eval evaluates the value. Missing references inside yield nil (an
 	// empty string inside templates) and are listed in missing, as written.

@@ -2,7 +2,7 @@
 //
 // Run loads a document, runs one of its workflows and fails the test with
 // readable diagnostics or a step trace when something goes wrong; ServeAll
-// points every source of a document at a test server. RunCase and
+// points every source of a document at a test server. RunCase, RunCases and
 // ExecCase run the hermetic conformance cases of testdata/conformance
 // (see that directory's README for the case.yaml format).
 package arazzotest
@@ -88,11 +88,6 @@ func execute(ctx context.Context, doc *arazzo.Document, workflowID string, input
 func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 	return casefile.ServeAll(doc, baseURL)
 }
-
-// SourceNames lists the names of the OpenAPI source descriptions of doc
-// and of the Arazzo documents it references, transitively, sorted and
-// without duplicates.
-func SourceNames(doc *arazzo.Document) []string { return casefile.SourceNames(doc) }
 
 // Trace formats the step executions of a result, one line per execution
 // with the reasons of failures indented below, then the outcome.

@@ -45,11 +45,6 @@ func ExecCase(ctx context.Context, dir string) (CaseReport, error) {
 	return casefile.Exec(ctx, dir)
 }
 
-// FindCases returns the case directories under each of dirs: a directory
-// holding case.yaml is a case; any other directory is searched
-// recursively. The result is sorted within each argument.
-func FindCases(dirs ...string) ([]string, error) { return casefile.Find(dirs...) }
-
 // StepSequence lists the step executions of res as the case format names
 // them: "stepId" for steps of workflow, "workflowId/stepId" for others.
 func StepSequence(res *runtime.Result, workflow string) []string {

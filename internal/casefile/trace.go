@@ -35,16 +35,16 @@ func Load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.
 // requested relative to baseURL.
 func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 	var opts []runtime.Option
-	for _, name := range SourceNames(doc) {
+	for _, name := range sourceNames(doc) {
 		opts = append(opts, runtime.WithServer(name, baseURL))
 	}
 	return opts
 }
 
-// SourceNames lists the names of the OpenAPI source descriptions of doc
+// sourceNames lists the names of the OpenAPI source descriptions of doc
 // and of the Arazzo documents it references, transitively, sorted and
 // without duplicates.
-func SourceNames(doc *arazzo.Document) []string {
+func sourceNames(doc *arazzo.Document) []string {
 	seen := map[string]bool{}
 	doc.EachSource(func(sd *arazzo.SourceDescription) {
 		if sd.Arazzo == nil {

@@ -2,20 +2,19 @@
 //
 // Run loads a document, runs one of its workflows and fails the test with
 // readable diagnostics or a step trace when something goes wrong; ServeAll
-// points every source of a document at a test server. RunCase and
+// points every source of a document at a test server. RunCase, RunCases and
 // ExecCase run the hermetic conformance cases of testdata/conformance
 // (see that directory's README for the case.yaml format).
 package arazzotest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/casefile"
 	"github.com/weftflow/weft/runtime"
 )
 
@@ -23,7 +22,7 @@ import (
 // it has error diagnostics, listing them; warnings are logged.
 func Load(t testing.TB, path string, opts ...arazzo.Option) *arazzo.Document {
 	t.Helper()
-	doc, err := load(t.Context(), path, opts...)
+	doc, err := casefile.Load(t.Context(), path, opts...)
 	if err != nil {
 		t.Fatalf("arazzotest: loading %s:\n%s", path, indent(err.Error()))
 	}
@@ -33,23 +32,6 @@ func Load(t testing.TB, path string, opts ...arazzo.Option) *arazzo.Document {
 		}
 	}
 	return doc
-}
-
-// load calls arazzo.Load, turning a panic or a nil document into an error.
-func load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("internal error while loading: %v", p)
-		}
-	}()
-	doc, err = arazzo.Load(ctx, path, opts...)
-	if err == nil && doc == nil {
-		err = errors.New("no document")
-	}
-	if err == nil && doc.Diagnostics.HasErrors() {
-		err = doc.Diagnostics
-	}
-	return doc, err
 }
 
 // Run loads the document at path and runs workflowID with inputs and
@@ -104,85 +86,12 @@ func execute(ctx context.Context, doc *arazzo.Document, workflowID string, input
 // baseURL (the URL of an httptest.Server, say). Operation paths are then
 // requested relative to baseURL.
 func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
-	var opts []runtime.Option
-	for _, name := range SourceNames(doc) {
-		opts = append(opts, runtime.WithServer(name, baseURL))
-	}
-	return opts
-}
-
-// SourceNames lists the names of the OpenAPI source descriptions of doc
-// and of the Arazzo documents it references, transitively, sorted and
-// without duplicates.
-func SourceNames(doc *arazzo.Document) []string {
-	seen := map[string]bool{}
-	doc.EachSource(func(sd *arazzo.SourceDescription) {
-		if sd.Arazzo == nil {
-			seen[sd.Name] = true
-		}
-	})
-	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return casefile.ServeAll(doc, baseURL)
 }
 
 // Trace formats the step executions of a result, one line per execution
 // with the reasons of failures indented below, then the outcome.
-func Trace(res *runtime.Result) string {
-	if res == nil {
-		return "(no result)\n"
-	}
-	var b strings.Builder
-	for i, s := range res.Steps {
-		name := s.StepID
-		if s.WorkflowID != res.WorkflowID {
-			name = s.WorkflowID + "/" + s.StepID
-		}
-		if s.Attempt > 1 {
-			name += fmt.Sprintf(" (attempt %d)", s.Attempt)
-		}
-		fmt.Fprintf(&b, "%2d. %-9s %s", i+1, s.Status, name)
-		if s.Method != "" {
-			fmt.Fprintf(&b, ": %s %s -> %d", s.Method, s.URL, s.StatusCode)
-		}
-		fmt.Fprintf(&b, " [%dms]", s.Duration.Milliseconds())
-		if s.Action != "" {
-			fmt.Fprintf(&b, " then %s", s.Action)
-			if s.ActionName != "" {
-				fmt.Fprintf(&b, " (%s)", s.ActionName)
-			}
-		}
-		b.WriteByte('\n')
-		for _, c := range s.FailedCriteria {
-			fmt.Fprintf(&b, "      criterion %d failed: %s", c.Index, c.Condition)
-			if c.Detail != "" {
-				fmt.Fprintf(&b, " (%s)", c.Detail)
-			}
-			b.WriteByte('\n')
-		}
-		if s.Error != "" {
-			fmt.Fprintf(&b, "      error: %s\n", s.Error)
-		}
-		if len(s.Missing) > 0 {
-			fmt.Fprintf(&b, "      missing: %s\n", strings.Join(s.Missing, ", "))
-		}
-	}
-	fmt.Fprintf(&b, "workflow %s %s", res.WorkflowID, res.Status)
-	if res.FailedStep != "" {
-		fmt.Fprintf(&b, " at step %s", res.FailedStep)
-	}
-	if res.Error != "" {
-		fmt.Fprintf(&b, ": %s", res.Error)
-	}
-	b.WriteByte('\n')
-	for _, w := range res.Warnings {
-		fmt.Fprintf(&b, "warning: %s\n", w)
-	}
-	return b.String()
-}
+func Trace(res *runtime.Result) string { return casefile.Trace(res) }
 
 func indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

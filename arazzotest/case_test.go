@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/weftflow/weft/arazzotest"
+	"github.com/weftflow/weft/internal/casefile"
 )
 
 func TestExecCasePasses(t *testing.T) {
@@ -81,17 +82,9 @@ func TestExecCaseFormatErrors(t *testing.T) {
 	}
 }
 
-func TestFindCases(t *testing.T) {
-	dirs, err := arazzotest.FindCases("testdata/cases")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) != 5 || !strings.HasSuffix(dirs[0], "bad-format") {
-		t.Errorf("FindCases = %v", dirs)
-	}
-	if _, err := arazzotest.FindCases("testdata/bookshop.arazzo.yaml"); err == nil {
-		t.Error("a file is not a case directory")
-	}
+// RunCases on a directory that is itself a case runs it as one subtest.
+func TestRunCases(t *testing.T) {
+	arazzotest.RunCases(t, "../testdata/conformance/retry-then-succeed")
 }
 
 func TestMockServerMatching(t *testing.T) {
@@ -177,7 +170,7 @@ func TestMockServerMatching(t *testing.T) {
 // row quoted in docs/conformance.md.
 func TestConformance(t *testing.T) {
 	const root = "../testdata/conformance"
-	dirs, err := arazzotest.FindCases(root)
+	dirs, err := casefile.Find(root)
 	if err != nil {
 		t.Fatal(err)
 	}

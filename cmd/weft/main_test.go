@@ -2,72 +2,98 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
+
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weftflow/weft/internal/reportschema"
 )
-
-// weftBin is the weft binary built once by TestMain.
-var weftBin string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "weft-cli-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	weftBin = filepath.Join(dir, "weft")
-	build := exec.Command("go", "build", "-o", weftBin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building weft:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 type cliResult struct {
 	code           int
 	stdout, stderr string
 }
 
-// weft runs the built binary with args and stdin.
+// weft runs the command line args in-process, through run, with stdin.
 func weft(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
 	return weftEnv(t, nil, stdin, args...)
 }
 
-// weftEnv is weft with extra environment variables.
+// weftEnv is weft with extra environment variables ("NAME=value") set
+// for the call only (with t.Setenv, so never in a parallel test).
 func weftEnv(t *testing.T, env []string, stdin string, args ...string) cliResult {
 	t.Helper()
-	cmd := exec.Command(weftBin, args...)
-	cmd.Env = append(append(os.Environ(), "NO_COLOR="), env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running weft: %v", err)
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		old, had := os.LookupEnv(name)
+		t.Setenv(name, value)
+		if had {
+			defer os.Setenv(name, old)
+		} else {
+			defer os.Unsetenv(name)
+		}
 	}
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// weftInterrupted runs args in-process under a context cancelled with
+// signalCause{sig}, as the first SIGINT or SIGTERM does, once interrupt
+// is closed, and returns the result.
+func weftInterrupted(t *testing.T, interrupt <-chan struct{}, sig os.Signal, args ...string) cliResult {
+	t.Helper()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	defer cancel(nil)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- runContext(ctx, args, strings.NewReader(""), &out, &errb) }()
+	select {
+	case <-interrupt:
+	case code := <-done:
+		t.Fatalf("weft ended before the interrupt: exit %d\n%s\n%s", code, out.String(), errb.String())
+	case <-time.After(5 * time.Second):
+		t.Fatal("the interrupt never came")
+	}
+	cancel(signalCause{sig})
+	select {
+	case code := <-done:
+		return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+	case <-time.After(5 * time.Second):
+		t.Fatal("weft did not stop after the interrupt")
+	}
+	return cliResult{}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func (r cliResult) String() string {

@@ -11,9 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -264,12 +262,11 @@ func TestSeveralWorkflowsOneReport(t *testing.T) {
 }
 
 // Item 1: SIGINT and SIGTERM stop the run, write every report with status
-// cancelled, print the summary and exit 130 / 143. The built binary runs
-// against a server that holds the request until the client gives up.
+// cancelled, print the summary and exit 130 / 143. The run's context is
+// cancelled with the signal's cause, as notifyContext does on the first
+// signal (TestSecondSignalExitsAtOnce delivers real ones), while a server
+// holds the request until the client gives up.
 func TestSignalsWriteReports(t *testing.T) {
-	if goruntime.GOOS == "windows" {
-		t.Skip("no SIGINT/SIGTERM delivery to a child on Windows")
-	}
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		name string
@@ -288,34 +285,13 @@ func TestSignalsWriteReports(t *testing.T) {
 			defer close(release)
 			dir := t.TempDir()
 			js, junit, har := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.har")
-			cmd := exec.Command(weftBin, "run", petsDoc, "--input", "name=Rex", "--server", "shelter="+srv.URL,
+			r := weftInterrupted(t, arrived, tc.sig, "run", petsDoc, "--input", "name=Rex", "--server", "shelter="+srv.URL,
 				"--json", js, "--junit", junit, "--har", har)
-			cmd.Env = append(os.Environ(), "NO_COLOR=1")
-			var out, errb strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", r.code, tc.code, r)
 			}
-			select {
-			case <-arrived:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				t.Fatal("the request never arrived")
-			}
-			cmd.Process.Signal(tc.sig)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				t.Fatal("weft did not stop after the signal")
-			}
-			if got := cmd.ProcessState.ExitCode(); got != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tc.code, out.String(), errb.String())
-			}
-			if want := "workflow adopt-pet cancelled at step createPet"; !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "cancelled by "+tc.name) {
-				t.Errorf("summary lacks %q:\n%s", want, out.String())
+			if want := "workflow adopt-pet cancelled at step createPet"; !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "cancelled by "+tc.name) {
+				t.Errorf("summary lacks %q:\n%s", want, r.stdout)
 			}
 			rep := decodeReport(t, string(readFile(t, js)))
 			if rep["status"] != "cancelled" || rep["error"] != "cancelled by "+tc.name {
@@ -633,9 +609,6 @@ func TestAllWithOneWorkflowIsCombined(t *testing.T) {
 // that holds the request) also writes the reports, status cancelled, and
 // exits 143.
 func TestSignalWhileLoading(t *testing.T) {
-	if goruntime.GOOS == "windows" {
-		t.Skip("no SIGTERM delivery to a child on Windows")
-	}
 	arrived, release := make(chan struct{}, 1), make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
@@ -648,29 +621,9 @@ func TestSignalWhileLoading(t *testing.T) {
 	defer close(release)
 	dir := t.TempDir()
 	js, junit := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
-	cmd := exec.Command(weftBin, "run", srv.URL+"/flow.arazzo.yaml", "--allow-private", "--json", js, "--junit", junit)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-arrived:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the document request never arrived")
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("weft did not stop")
-	}
-	if got := cmd.ProcessState.ExitCode(); got != 143 {
-		t.Errorf("exit %d, want 143\n%s", got, out.String())
+	r := weftInterrupted(t, arrived, syscall.SIGTERM, "run", srv.URL+"/flow.arazzo.yaml", "--allow-private", "--json", js, "--junit", junit)
+	if r.code != 143 {
+		t.Errorf("exit %d, want 143\n%s", r.code, r)
 	}
 	rep := decodeReport(t, string(readFile(t, js)))
 	if rep["status"] != "cancelled" {

@@ -3,38 +3,20 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Item 1: a second signal exits at once. weft reads --inputs from a stdin
 // that never ends, so the first SIGINT (which cancels the run's context)
 // cannot finish the command; the second must end it, with 130.
 func TestSecondSignalExitsAtOnce(t *testing.T) {
-	cmd := exec.Command(weftBin, "run", petsDoc, "--inputs", "-", "--json", "-")
+	cmd := exec.Command(buildWeft(t), "run", petsDoc, "--inputs", "-", "--json", "-")
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -76,4 +58,16 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	if !strings.Contains(out.String(), "SIGINT again: exiting") {
 		t.Errorf("output:\n%s", out.String())
 	}
+}
+
+// buildWeft builds the weft binary into a temporary directory, for the
+// test that needs a real process (signal delivery); every other test
+// calls run in-process.
+func buildWeft(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "weft")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building weft: %v\n%s", err, out)
+	}
+	return bin
 }

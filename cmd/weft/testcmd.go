@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/weftflow/weft/arazzotest"
+	"github.com/weftflow/weft/internal/casefile"
 	"github.com/weftflow/weft/report"
 )
 
@@ -32,7 +32,7 @@ func (e *env) testCmd(args []string) error {
 			return usagef("--run: %v", err)
 		}
 	}
-	dirs, err := arazzotest.FindCases(pos...)
+	dirs, err := casefile.Find(pos...)
 	if err != nil {
 		return usagef("test: %v", err)
 	}
@@ -48,7 +48,7 @@ func (e *env) testCmd(args []string) error {
 		if re != nil && !re.MatchString(filepath.Base(dir)) && !re.MatchString(filepath.ToSlash(dir)) {
 			continue
 		}
-		rep, err := arazzotest.ExecCase(context.Background(), dir)
+		rep, err := casefile.Exec(context.Background(), dir)
 		tc := report.Case{Name: filepath.Base(dir), Classname: filepath.ToSlash(filepath.Dir(dir)), Time: report.Seconds(rep.Duration)}
 		switch {
 		case err != nil:

@@ -1,4 +1,4 @@
-package arazzotest
+package casefile
 
 import (
 	"bytes"

@@ -1,12 +1,13 @@
 package expression
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/ohler55/ojg/jp"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // nodeKind is the kind of a condition AST node.
@@ -29,7 +30,7 @@ type node struct {
 	op       cmpOp
 	pos, end int
 	lit      any
-	num      number // lit as a number, when numOK
+	num      jsonvalue.Number // lit as a number, when numOK
 	numOK    bool
 	re       *refEval
 	path     *jsonPath
@@ -310,18 +311,12 @@ func (p *condParser) parseNumber() (*node, *Error) {
 	if strings.HasPrefix(text, ".") || strings.HasPrefix(text, "-.") || strings.HasPrefix(text, "+.") {
 		text = strings.Replace(text, ".", "0.", 1)
 	}
-	n, ok := parseNumber(text)
+	n, ok := jsonvalue.ParseNumber(text)
 	if !ok || (i < len(p.src) && isIdentChar(p.src[i])) {
 		return nil, p.errf(start, "malformed number "+quote(p.src[start:i]))
 	}
 	p.pos = i
-	var v any
-	if n.isInt {
-		v = n.i
-	} else {
-		v = n.f
-	}
-	return &node{kind: nLit, pos: start, end: i, lit: v, num: n, numOK: true}, nil
+	return &node{kind: nLit, pos: start, end: i, lit: n.Value(), num: n, numOK: true}, nil
 }
 
 // jsonPath is a compiled JSONPath operand.
@@ -485,57 +480,8 @@ func (p *jsonPath) query(x jp.Expr, split, direct bool, st *evalState) []any {
 // float64, copying only the containers that change, so that JSONPath
 // filters compare numbers.
 func normalizeNumbers(v any) any {
-	n, _ := normalize(v)
+	n, _ := jsonvalue.NativeNumbers(v)
 	return n
-}
-
-func normalize(v any) (any, bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
-			n, changed := normalize(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
-			}
-			out[k] = n
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, e := range x {
-			n, changed := normalize(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make([]any, len(x))
-				copy(out, x)
-			}
-			out[i] = n
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case json.Number:
-		if n, ok := toNumber(x); ok {
-			if n.isInt {
-				return n.i, true
-			}
-			return n.f, true
-		}
-	}
-	return v, false
 }
 
 // Eval evaluates the condition against env. A bare value passes only when
@@ -616,8 +562,8 @@ func (c *Condition) evalNode(n *node, st *evalState) any {
 				return compare(nil, n.op, n.r.lit)
 			}
 			if n.r.numOK {
-				if ln, ok := toNumber(l); ok {
-					return ordered(n.op, cmpNumbers(ln, n.r.num))
+				if ln, ok := jsonvalue.ToNumber(l); ok {
+					return ordered(n.op, ln.Cmp(n.r.num))
 				}
 			}
 			return compare(l, n.op, n.r.lit)

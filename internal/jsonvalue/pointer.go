@@ -13,9 +13,9 @@ type SyntaxError struct {
 	Msg     string // what is wrong
 }
 
-// Error returns "JSON pointer "<pointer>": <msg>".
+// Error returns the message and the quoted pointer.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("JSON pointer %q: %s", e.Pointer, e.Msg)
+	return e.Msg + ": " + strconv.Quote(e.Pointer)
 }
 
 // EscapeToken escapes one reference token: '~' becomes "~0" and '/'

@@ -90,12 +90,13 @@ func TestEscapeUnescape(t *testing.T) {
 		if got := EscapeToken(raw); got != esc {
 			t.Errorf("EscapeToken(%q) = %q; want %q", raw, got, esc)
 		}
-		if got, ok := UnescapeToken(esc); !ok || got != raw {
-			t.Errorf("UnescapeToken(%q) = %q, %v; want %q", esc, got, ok, raw)
+		if got := UnescapeToken(esc); got != raw {
+			t.Errorf("UnescapeToken(%q) = %q; want %q", esc, got, raw)
 		}
 	}
-	if got, ok := UnescapeToken("a~2~1"); ok || got != "a~2/" {
-		t.Errorf("UnescapeToken(bad) = %q, %v; want \"a~2/\", false", got, ok)
+	// A bad escape is kept as written.
+	if got := UnescapeToken("a~2~1~"); got != "a~2/~" {
+		t.Errorf("UnescapeToken(bad) = %q; want \"a~2/~\"", got)
 	}
 	if got := Join("paths", "/pets/{id}", "get"); got != "/paths/~1pets~1{id}/get" {
 		t.Errorf("Join = %q", got)
@@ -244,11 +245,18 @@ func FuzzPointer(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if u, ok := UnescapeToken(EscapeToken(s)); !ok || u != s {
-			t.Fatalf("UnescapeToken(EscapeToken(%q)) = %q, %v", s, u, ok)
+		if u := UnescapeToken(EscapeToken(s)); u != s {
+			t.Fatalf("UnescapeToken(EscapeToken(%q)) = %q", s, u)
+		}
+		if _, ok := unescape(EscapeToken(s)); !ok {
+			t.Fatalf("EscapeToken(%q) = %q has a bad escape", s, EscapeToken(s))
 		}
 		if toks, err := Split(Join(s, s)); err != nil || len(toks) != 2 || toks[0] != s || toks[1] != s {
 			t.Fatalf("Split(Join(%q, %q)) = %q, %v", s, s, toks, err)
+		}
+		// The two-pass decoding the callers wrote by hand gives the same.
+		if u := UnescapeToken(s); u != strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~") {
+			t.Fatalf("UnescapeToken(%q) = %q; the RFC 6901 two-pass decoding differs", s, u)
 		}
 		toks, err := Split(s)
 		if (err == nil) != (Check(s) == nil) {

@@ -40,9 +40,14 @@ func EscapeToken(tok string) string {
 }
 
 // UnescapeToken decodes one reference token: "~1" is '/' and "~0" is '~'.
-// ok is false when a '~' is followed by anything else; the other escapes
-// are still decoded and the bad '~' is kept as written.
-func UnescapeToken(tok string) (s string, ok bool) {
+// A '~' followed by anything else is kept as written; Check reports it.
+func UnescapeToken(tok string) string {
+	s, _ := unescape(tok)
+	return s
+}
+
+// unescape is UnescapeToken reporting whether every '~' was an escape.
+func unescape(tok string) (s string, ok bool) {
 	if strings.IndexByte(tok, '~') < 0 {
 		return tok, true
 	}
@@ -106,7 +111,7 @@ func Split(ptr string) ([]string, error) {
 	}
 	parts := strings.Split(ptr[1:], "/")
 	for i, p := range parts {
-		parts[i], _ = UnescapeToken(p)
+		parts[i] = UnescapeToken(p)
 	}
 	return parts, nil
 }
@@ -181,7 +186,7 @@ func Walk(v any, ptr string, member func(v any, tok string) (any, bool)) (any, b
 		}
 		if strings.IndexByte(tok, '~') >= 0 {
 			var ok bool
-			if tok, ok = UnescapeToken(tok); !ok {
+			if tok, ok = unescape(tok); !ok {
 				return nil, false
 			}
 		}

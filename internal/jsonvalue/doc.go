@@ -1,7 +1,7 @@
 // Package jsonvalue owns the rules for JSON-like values shared by the
 // expression, openapi, arazzo and runtime packages and the CLI: RFC 6901
 // JSON pointers (token escaping, parsing, get and set), number
-// normalisation, and deep copy of decoded values.
+// normalisation, and deep copy and equality of decoded values.
 //
 // A decoded value is nil, bool, string, a number (any Go integer or float
 // type, or json.Number), []any or map[string]any. Get also reads

@@ -284,3 +284,24 @@ func BenchmarkGetPointer(b *testing.B) {
 		}
 	}
 }
+
+func TestEqual(t *testing.T) {
+	a := decode(t, `{"n": 1, "l": [1.0, "x", true, null], "o": {"f": 0.5}}`)
+	b := map[string]any{"n": 1.0, "l": []any{int64(1), "x", true, nil}, "o": map[string]any{"f": float32(0.5)}}
+	if !Equal(a, b) || !Equal(b, a) {
+		t.Error("equal values under the number rule compare unequal")
+	}
+	for _, p := range [][2]any{
+		{json.Number("1"), "1"}, // a number is not a string
+		{"A", "a"},              // strings compare exactly (unlike expression's ==)
+		{nil, false},            // null is only null
+		{[]any{1}, []any{1, 1}}, // lengths differ
+		{map[string]any{"a": nil}, map[string]any{"b": nil}},
+		{json.Number("2"), json.Number("2.5")},
+		{math.NaN(), math.NaN()},
+	} {
+		if Equal(p[0], p[1]) || Equal(p[1], p[0]) {
+			t.Errorf("Equal(%#v, %#v) = true", p[0], p[1])
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -117,15 +118,7 @@ func kindName(n *yaml.Node) string {
 	return "nothing"
 }
 
-// ptrEscape escapes a JSON pointer reference token (RFC 6901).
-func ptrEscape(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-func ptrJoin(base string, tok string) string { return base + "/" + ptrEscape(tok) }
+func ptrJoin(base string, tok string) string { return base + "/" + jsonvalue.EscapeToken(tok) }
 
 func ptrIndex(base string, i int) string { return base + "/" + strconv.Itoa(i) }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/weftflow/weft/expression"
 	"github.com/weftflow/weft/internal/suggest"
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"gopkg.in/yaml.v3"
 )
 
@@ -514,7 +515,7 @@ func (v *validator) inputProperties(w *Workflow) (props map[string]any, closed, 
 		if !local || v.doc.Components == nil {
 			return nil, false, false
 		}
-		in, _ = v.doc.Components.Inputs[unescapeToken(name)].(map[string]any)
+		in, _ = v.doc.Components.Inputs[jsonvalue.UnescapeToken(name)].(map[string]any)
 	}
 	if in == nil {
 		return nil, false, false

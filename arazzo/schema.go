@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/schemamsg"
 	"gopkg.in/yaml.v3"
 )
@@ -202,7 +203,7 @@ func schemaFindings(leaves []schemamsg.Leaf, value any) []finding {
 		if i < 0 {
 			return "", loc
 		}
-		return loc[:i], unescapeToken(loc[i+1:])
+		return loc[:i], jsonvalue.UnescapeToken(loc[i+1:])
 	}
 	for _, l := range leaves {
 		kw := leafKeyword(l)
@@ -305,7 +306,7 @@ func schemaFindings(leaves []schemamsg.Leaf, value any) []finding {
 func leafMessage(e schemamsg.Leaf, value any) (msg, hint string) {
 	field := ""
 	if i := strings.LastIndexByte(e.Instance, '/'); i >= 0 {
-		field = unescapeToken(e.Instance[i+1:])
+		field = jsonvalue.UnescapeToken(e.Instance[i+1:])
 	}
 	what := strconv.Quote(field)
 	if _, err := strconv.Atoi(field); err == nil || field == "" {
@@ -342,24 +343,7 @@ func isOneOfMany(e schemamsg.Leaf) bool {
 
 // plainAt returns the plain value at a JSON pointer (nil when absent).
 func plainAt(v any, ptr string) any {
-	if ptr == "" {
-		return v
-	}
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = unescapeToken(tok)
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
+	v, _ = jsonvalue.Get(v, ptr)
 	return v
 }
 
@@ -412,14 +396,6 @@ func schemaFieldNames() []string {
 	return fieldNames
 }
 
-// unescapeToken decodes one RFC 6901 reference token.
-func unescapeToken(s string) string {
-	if !strings.Contains(s, "~") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-}
-
 // nodeAt resolves a JSON pointer in the node tree. It returns the deepest
 // node reached and, when the last token named a mapping key, that key node.
 func nodeAt(root *yaml.Node, ptr string) (n *yaml.Node, key *yaml.Node) {
@@ -428,7 +404,7 @@ func nodeAt(root *yaml.Node, ptr string) (n *yaml.Node, key *yaml.Node) {
 		return n, nil
 	}
 	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = unescapeToken(tok)
+		tok = jsonvalue.UnescapeToken(tok)
 		n = deref(n)
 		if n == nil {
 			return nil, nil
@@ -446,9 +422,9 @@ func nodeAt(root *yaml.Node, ptr string) (n *yaml.Node, key *yaml.Node) {
 				return n, nil
 			}
 		case yaml.SequenceNode:
-			i, err := strconv.Atoi(tok)
 			items := seq(n)
-			if err != nil || i < 0 || i >= len(items) {
+			i, ok := jsonvalue.Index(tok, len(items))
+			if !ok {
 				return n, nil
 			}
 			n, key = items[i], nil

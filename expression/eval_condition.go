@@ -2,6 +2,8 @@ package expression
 
 import (
 	"strings"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Check evaluates the condition against env and explains a failure. A
@@ -84,8 +86,8 @@ func (c *Condition) evalNode(n *node, st *evalState) any {
 				return compare(nil, n.op, n.r.lit)
 			}
 			if n.r.numOK {
-				if ln, ok := toNumber(l); ok {
-					return ordered(n.op, cmpNumbers(ln, n.r.num))
+				if ln, ok := jsonvalue.ToNumber(l); ok {
+					return ordered(n.op, ln.Cmp(n.r.num))
 				}
 			}
 			return compare(l, n.op, n.r.lit)

@@ -8,6 +8,8 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
 	"github.com/ohler55/ojg/oj"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Eval evaluates the criterion against env within the default Budget to
@@ -54,7 +56,7 @@ func (c *CompiledCriterion) eval(env Env, m *meter, b Budget) (Outcome, error) {
 		// Fast success path for "<expression> <op> <number>".
 		if n := c.cond.root; n.kind == nCmp && n.l.kind == nRef && n.r.numOK {
 			if v, ok := n.l.re.eval(env); ok {
-				if ln, ok := toNumber(v); ok && ordered(n.op, cmpNumbers(ln, n.r.num)) {
+				if ln, ok := jsonvalue.ToNumber(v); ok && ordered(n.op, ln.Cmp(n.r.num)) {
 					return Outcome{Passed: true}, nil
 				}
 			}

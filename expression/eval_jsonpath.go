@@ -1,10 +1,11 @@
 package expression
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/ohler55/ojg/jp"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // getJP runs a query, turning a panic of the library into no result.
@@ -54,57 +55,8 @@ func (p *jsonPath) query(x jp.Expr, split, direct bool, st *evalState) []any {
 // float64, copying only the containers that change, so that JSONPath
 // filters compare numbers.
 func normalizeNumbers(v any) any {
-	n, _ := normalize(v)
+	n, _ := jsonvalue.NativeNumbers(v)
 	return n
-}
-
-func normalize(v any) (any, bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
-			n, changed := normalize(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
-			}
-			out[k] = n
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, e := range x {
-			n, changed := normalize(e)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make([]any, len(x))
-				copy(out, x)
-			}
-			out[i] = n
-		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
-	case json.Number:
-		if n, ok := toNumber(x); ok {
-			if n.isInt {
-				return n.i, true
-			}
-			return n.f, true
-		}
-	}
-	return v, false
 }
 
 // value returns the single node a JSONPath selects for a comparison.

@@ -2,6 +2,8 @@ package expression
 
 import (
 	"strings"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // nodeKind is the kind of a condition AST node.
@@ -24,7 +26,7 @@ type node struct {
 	op       cmpOp
 	pos, end int
 	lit      any
-	num      number // lit as a number, when numOK
+	num      jsonvalue.Number // lit as a number, when numOK
 	numOK    bool
 	re       *refEval
 	path     *jsonPath
@@ -224,18 +226,12 @@ func (p *condParser) parseNumber(it item) (*node, *Error) {
 	if strings.HasPrefix(text, ".") || strings.HasPrefix(text, "-.") || strings.HasPrefix(text, "+.") {
 		text = strings.Replace(text, ".", "0.", 1)
 	}
-	n, ok := parseNumber(text)
+	n, ok := jsonvalue.ParseNumber(text)
 	if !ok || (i < len(p.src) && isIdentChar(p.src[i])) {
 		return nil, p.errf(start, "malformed number "+quote(it.val))
 	}
 	p.nextItem()
-	var v any
-	if n.isInt {
-		v = n.i
-	} else {
-		v = n.f
-	}
-	return &node{kind: nLit, pos: start, end: i, lit: v, num: n, numOK: true}, nil
+	return &node{kind: nLit, pos: start, end: i, lit: n.Value(), num: n, numOK: true}, nil
 }
 
 // parsePath reads a JSONPath token: from '$' up to whitespace or an

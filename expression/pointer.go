@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Pointer applies an RFC 6901 JSON pointer (without the leading '#') to a
@@ -13,35 +15,7 @@ import (
 // for '~'. The empty pointer addresses the whole value. It reports false
 // when the pointer is malformed or addresses nothing.
 func Pointer(value any, ptr string) (any, bool) {
-	if ptr == "" {
-		return value, true
-	}
-	if ptr[0] != '/' {
-		return nil, false
-	}
-	v := value
-	rest := ptr[1:]
-	for {
-		i := strings.IndexByte(rest, '/')
-		tok := rest
-		if i >= 0 {
-			tok = rest[:i]
-		}
-		if strings.IndexByte(tok, '~') >= 0 {
-			var ok bool
-			if tok, ok = unescapeToken(tok); !ok {
-				return nil, false
-			}
-		}
-		var ok bool
-		if v, ok = member(v, tok); !ok {
-			return nil, false
-		}
-		if i < 0 {
-			return v, true
-		}
-		rest = rest[i+1:]
-	}
+	return jsonvalue.Walk(value, ptr, member)
 }
 
 // ParsePointer splits an RFC 6901 pointer into its decoded reference
@@ -57,111 +31,28 @@ func ParsePointer(ptr string) ([]string, error) {
 
 // checkPointer validates ptr; offsets in the error are base+position.
 func checkPointer(ptr string, base int) *Error {
-	if ptr == "" {
-		return nil
-	}
-	if ptr[0] != '/' {
-		return &Error{Offset: base, Msg: "JSON pointer must start with '/'"}
-	}
-	for i := 0; i < len(ptr); i++ {
-		if ptr[i] == '~' {
-			if i+1 >= len(ptr) || (ptr[i+1] != '0' && ptr[i+1] != '1') {
-				return &Error{Offset: base + i, Msg: "'~' in a JSON pointer must be followed by 0 or 1"}
-			}
-		}
+	if err := jsonvalue.Check(ptr); err != nil {
+		se := err.(*jsonvalue.SyntaxError)
+		return &Error{Offset: base + se.Offset, Msg: se.Msg}
 	}
 	return nil
 }
 
+// splitPointer splits a pointer checkPointer accepted.
 func splitPointer(ptr string) []string {
-	if ptr == "" {
-		return nil
-	}
-	parts := strings.Split(ptr[1:], "/")
-	for i, p := range parts {
-		if strings.IndexByte(p, '~') >= 0 {
-			parts[i], _ = unescapeToken(p)
-		}
-	}
-	return parts
-}
-
-func unescapeToken(tok string) (string, bool) {
-	var b strings.Builder
-	for i := 0; i < len(tok); i++ {
-		c := tok[i]
-		if c != '~' {
-			b.WriteByte(c)
-			continue
-		}
-		if i+1 >= len(tok) {
-			return "", false
-		}
-		switch tok[i+1] {
-		case '0':
-			b.WriteByte('~')
-		case '1':
-			b.WriteByte('/')
-		default:
-			return "", false
-		}
-		i++
-	}
-	return b.String(), true
+	toks, _ := jsonvalue.Split(ptr)
+	return toks
 }
 
 // EscapePointerToken escapes '~' and '/' in a reference token.
-func EscapePointerToken(tok string) string {
-	if strings.IndexByte(tok, '~') < 0 && strings.IndexByte(tok, '/') < 0 {
-		return tok
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
-}
+func EscapePointerToken(tok string) string { return jsonvalue.EscapeToken(tok) }
 
 // member returns v[tok] for a pointer token.
 func member(v any, tok string) (any, bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		r, ok := x[tok]
-		return r, ok
-	case []any:
-		i, ok := arrayIndex(tok, len(x))
-		if !ok {
-			return nil, false
-		}
-		return x[i], true
-	case map[string]string:
-		r, ok := x[tok]
-		return r, ok
-	case []string:
-		i, ok := arrayIndex(tok, len(x))
-		if !ok {
-			return nil, false
-		}
-		return x[i], true
-	case http.Header:
-		return HeaderValue(x, tok)
+	if h, ok := v.(http.Header); ok {
+		return HeaderValue(h, tok)
 	}
-	return nil, false
-}
-
-// arrayIndex parses an RFC 6901 array index (no sign, no leading zeros).
-func arrayIndex(tok string, n int) (int, bool) {
-	if tok == "" || len(tok) > 18 || (len(tok) > 1 && tok[0] == '0') {
-		return 0, false
-	}
-	i := 0
-	for j := 0; j < len(tok); j++ {
-		c := tok[j]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		i = i*10 + int(c-'0')
-	}
-	if i >= n {
-		return 0, false
-	}
-	return i, true
+	return jsonvalue.Member(v, tok)
 }
 
 // applySelector applies one E2 dereference.

@@ -10,145 +10,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 func itoa(i int) string     { return strconv.Itoa(i) }
 func quote(s string) string { return strconv.Quote(s) }
-
-// number is a numeric value: an exact int64 when isInt, else a float64.
-type number struct {
-	i     int64
-	f     float64
-	isInt bool
-}
-
-func (n number) float() float64 {
-	if n.isInt {
-		return float64(n.i)
-	}
-	return n.f
-}
-
-// toNumber converts the numeric Go types (and json.Number) to a number.
-// Strings are not converted here; see numericString.
-func toNumber(v any) (number, bool) {
-	switch x := v.(type) {
-	case int:
-		return number{i: int64(x), isInt: true}, true
-	case int64:
-		return number{i: x, isInt: true}, true
-	case int32:
-		return number{i: int64(x), isInt: true}, true
-	case int16:
-		return number{i: int64(x), isInt: true}, true
-	case int8:
-		return number{i: int64(x), isInt: true}, true
-	case uint:
-		if uint64(x) > math.MaxInt64 {
-			return number{f: float64(x)}, true
-		}
-		return number{i: int64(x), isInt: true}, true
-	case uint64:
-		if x > math.MaxInt64 {
-			return number{f: float64(x)}, true
-		}
-		return number{i: int64(x), isInt: true}, true
-	case uint32:
-		return number{i: int64(x), isInt: true}, true
-	case uint16:
-		return number{i: int64(x), isInt: true}, true
-	case uint8:
-		return number{i: int64(x), isInt: true}, true
-	case float64:
-		return number{f: x}, true
-	case float32:
-		return number{f: float64(x)}, true
-	case json.Number:
-		return parseNumber(string(x))
-	}
-	return number{}, false
-}
-
-// parseNumber parses s when it is a JSON number (optionally with a
-// leading '+'). It does not allocate.
-func parseNumber(s string) (number, bool) {
-	if !isNumberText(s) {
-		return number{}, false
-	}
-	if strings.IndexAny(s, ".eE") < 0 {
-		// (ParseInt's error for a fraction would allocate.)
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return number{i: i, isInt: true}, true
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil && !math.IsInf(f, 0) {
-		return number{}, false
-	}
-	return number{f: f}, true
-}
-
-// isNumberText reports whether s has JSON number syntax (a leading '+' is
-// also accepted).
-func isNumberText(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		i++
-	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == start {
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			i++
-		}
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-func cmpNumbers(a, b number) int {
-	if a.isInt && b.isInt {
-		switch {
-		case a.i < b.i:
-			return -1
-		case a.i > b.i:
-			return 1
-		}
-		return 0
-	}
-	x, y := a.float(), b.float()
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	case x == y:
-		return 0
-	}
-	return 2 // NaN: unordered
-}
 
 // cmpOp is a comparison operator of a simple condition.
 type cmpOp uint8
@@ -217,29 +84,29 @@ func compare(a any, op cmpOp, b any) bool {
 		}
 		return false
 	}
-	if an, ok := toNumber(a); ok {
-		if bn, ok := toNumber(b); ok {
-			return ordered(op, cmpNumbers(an, bn))
+	if an, ok := jsonvalue.ToNumber(a); ok {
+		if bn, ok := jsonvalue.ToNumber(b); ok {
+			return ordered(op, an.Cmp(bn))
 		}
 		if s, ok := textOf(b); ok {
-			if bn, ok := parseNumber(strings.TrimSpace(s)); ok {
-				return ordered(op, cmpNumbers(an, bn))
+			if bn, ok := jsonvalue.ParseNumber(strings.TrimSpace(s)); ok {
+				return ordered(op, an.Cmp(bn))
 			}
 		}
 		return op == opNe
 	}
 	if as, ok := textOf(a); ok {
-		if bn, ok := toNumber(b); ok {
-			if an, ok := parseNumber(strings.TrimSpace(as)); ok {
-				return ordered(op, cmpNumbers(an, bn))
+		if bn, ok := jsonvalue.ToNumber(b); ok {
+			if an, ok := jsonvalue.ParseNumber(strings.TrimSpace(as)); ok {
+				return ordered(op, an.Cmp(bn))
 			}
 			return op == opNe
 		}
 		if bs, ok := textOf(b); ok {
 			if op != opEq && op != opNe {
-				if an, ok := parseNumber(strings.TrimSpace(as)); ok {
-					if bn, ok := parseNumber(strings.TrimSpace(bs)); ok {
-						return ordered(op, cmpNumbers(an, bn))
+				if an, ok := jsonvalue.ParseNumber(strings.TrimSpace(as)); ok {
+					if bn, ok := jsonvalue.ParseNumber(strings.TrimSpace(bs)); ok {
+						return ordered(op, an.Cmp(bn))
 					}
 				}
 			}
@@ -423,7 +290,7 @@ func AppendJSON(buf []byte, v any) []byte {
 	case []byte:
 		return appendJSONString(buf, string(x))
 	case json.Number:
-		if isNumberText(string(x)) {
+		if jsonvalue.IsNumberText(string(x)) {
 			return append(buf, x...)
 		}
 		return appendJSONString(buf, string(x))
@@ -474,11 +341,11 @@ func AppendJSON(buf []byte, v any) []byte {
 		}
 		return AppendJSON(buf, m)
 	}
-	if n, ok := toNumber(v); ok {
-		if n.isInt {
-			return strconv.AppendInt(buf, n.i, 10)
+	if n, ok := jsonvalue.ToNumber(v); ok {
+		if i, ok := n.Int(); ok {
+			return strconv.AppendInt(buf, i, 10)
 		}
-		return appendFloat(buf, n.f)
+		return appendFloat(buf, n.Float())
 	}
 	return appendJSONString(buf, "<unsupported value>")
 }

@@ -8,10 +8,11 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Body is an evaluated request body.
@@ -296,94 +297,19 @@ func applyReplacements(v any, mt string, reps []Replacement) (any, error) {
 			return nil, fmt.Errorf("openapi: payload replacements need a JSON or XML payload")
 		}
 	default:
-		v = deepCopy(v)
+		v = jsonvalue.Copy(v)
 	}
 	if isXML {
 		return replaceXML(xmlText, reps)
 	}
 	for _, r := range reps {
 		var err error
-		v, err = setPointer(v, strings.TrimPrefix(r.Target, "#"), r.Value)
+		v, err = jsonvalue.Set(v, strings.TrimPrefix(r.Target, "#"), r.Value)
 		if err != nil {
 			return nil, fmt.Errorf("openapi: payload replacement %q: %w", r.Target, err)
 		}
 	}
 	return v, nil
-}
-
-func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = deepCopy(x)
-		}
-		return s
-	}
-	return v
-}
-
-// setPointer sets the location p (RFC 6901) in doc to val and returns the
-// new document. The parent must exist; "-" appends to an array.
-func setPointer(doc any, p string, val any) (any, error) {
-	toks, err := splitPointer(p)
-	if err != nil {
-		return nil, err
-	}
-	if len(toks) == 0 {
-		return val, nil
-	}
-	var set func(cur any, i int) (any, error)
-	set = func(cur any, i int) (any, error) {
-		t := toks[i]
-		last := i == len(toks)-1
-		switch c := cur.(type) {
-		case map[string]any:
-			if last {
-				c[t] = val
-				return c, nil
-			}
-			child, ok := c[t]
-			if !ok {
-				return nil, fmt.Errorf("no member %q", t)
-			}
-			nc, err := set(child, i+1)
-			if err != nil {
-				return nil, err
-			}
-			c[t] = nc
-			return c, nil
-		case []any:
-			if t == "-" && last {
-				return append(c, val), nil
-			}
-			n, err := strconv.Atoi(t)
-			if err != nil || n < 0 || n > len(c) || (n == len(c) && !last) {
-				return nil, fmt.Errorf("bad array index %q", t)
-			}
-			if n == len(c) {
-				return append(c, val), nil
-			}
-			if last {
-				c[n] = val
-				return c, nil
-			}
-			nc, err := set(c[n], i+1)
-			if err != nil {
-				return nil, err
-			}
-			c[n] = nc
-			return c, nil
-		}
-		return nil, fmt.Errorf("cannot descend into %T at %q", cur, t)
-	}
-	return set(doc, 0)
 }
 
 // replaceXML sets the text of every node each XPath target selects (an

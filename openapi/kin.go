@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -223,17 +224,12 @@ func (m *minimal) build(ops []*Operation) error {
 		m.walk(op.node, 0)
 	}
 	for p, item := range items {
-		if m.done["/paths/"+escapeToken(p)] {
+		if m.done["/paths/"+jsonvalue.EscapeToken(p)] {
 			continue // a $ref copied the whole path item
 		}
 		m.out["paths"] = mergeMap(m.out["paths"], map[string]any{p: item})
 	}
 	return m.err
-}
-
-// escapeToken escapes a JSON pointer token (RFC 6901).
-func escapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }
 
 // informative reports whether v is a string (list is false) or a list of
@@ -296,7 +292,7 @@ func (m *minimal) prefetch(r string) {
 	if !strings.HasPrefix(r, "#/components/") || m.d.lazy == nil {
 		return
 	}
-	toks, err := splitPointer(r[1:])
+	toks, err := jsonvalue.Split(r[1:])
 	if err != nil || len(toks) < 3 {
 		return
 	}
@@ -325,7 +321,7 @@ func (m *minimal) ref(r string) {
 			frag = u
 		}
 	}
-	toks, err := splitPointer(frag)
+	toks, err := jsonvalue.Split(frag)
 	if err != nil || len(toks) == 0 {
 		return
 	}
@@ -341,11 +337,7 @@ func (m *minimal) ref(r string) {
 		n = len(toks)
 	}
 	toks = toks[:n]
-	var p strings.Builder
-	for _, t := range toks {
-		p.WriteString("/" + escapeToken(t))
-	}
-	key := p.String()
+	key := jsonvalue.Join(toks...)
 	if m.done[key] {
 		return
 	}

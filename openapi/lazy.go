@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -198,7 +199,7 @@ func (d *Description) lookupIn(root *yaml.Node, p string, section func(*yaml.Nod
 		}
 		return n, nil
 	}
-	toks, err := splitPointer(p)
+	toks, err := jsonvalue.Split(p)
 	if err != nil {
 		return nil, nil
 	}
@@ -222,8 +223,8 @@ func (d *Description) lookupIn(root *yaml.Node, p string, section func(*yaml.Nod
 			}
 			n = child
 		case yaml.SequenceNode:
-			i, ok := atoi(t)
-			if !ok || i >= len(n.Content) {
+			i, ok := jsonvalue.Index(t, len(n.Content))
+			if !ok {
 				return nil, nil
 			}
 			n = n.Content[i]

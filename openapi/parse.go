@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
 )
@@ -453,9 +454,9 @@ func (d *Description) ResolveOperationPath(pointer string) (*Operation, error) {
 			p = u
 		}
 	}
-	toks, err := splitPointer(p)
+	toks, err := jsonvalue.Split(p)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("openapi: %w", err)
 	}
 	if len(toks) != 3 || toks[0] != "paths" {
 		return nil, fmt.Errorf("openapi: operation pointer %q must have the form /paths/<escaped path>/<method>", pointer)
@@ -520,29 +521,6 @@ func normTemplate(p string) string {
 		}
 	}
 	return b.String()
-}
-
-// splitPointer splits an RFC 6901 pointer into unescaped tokens.
-func splitPointer(p string) ([]string, error) {
-	if p == "" {
-		return nil, nil
-	}
-	if p[0] != '/' {
-		return nil, fmt.Errorf("openapi: JSON pointer %q must start with \"/\"", p)
-	}
-	parts := strings.Split(p[1:], "/")
-	for i, s := range parts {
-		if strings.Contains(s, "~") {
-			for j := 0; j < len(s); j++ {
-				if s[j] == '~' && (j+1 >= len(s) || (s[j+1] != '0' && s[j+1] != '1')) {
-					return nil, fmt.Errorf("openapi: JSON pointer %q: bad escape", p)
-				}
-			}
-			s = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-		}
-		parts[i] = s
-	}
-	return parts, nil
 }
 
 func locString(u *url.URL) string {
@@ -681,7 +659,7 @@ func mapKeys(n *yaml.Node) []string {
 
 // pointerGet walks an RFC 6901 pointer ("" = root) in a node tree.
 func pointerGet(root *yaml.Node, p string) (*yaml.Node, bool) {
-	toks, err := splitPointer(p)
+	toks, err := jsonvalue.Split(p)
 	if err != nil {
 		return nil, false
 	}
@@ -695,8 +673,8 @@ func pointerGet(root *yaml.Node, p string) (*yaml.Node, bool) {
 			}
 			n = v
 		case yaml.SequenceNode:
-			i, ok := atoi(t)
-			if !ok || i >= len(n.Content) {
+			i, ok := jsonvalue.Index(t, len(n.Content))
+			if !ok {
 				return nil, false
 			}
 			n = deref(n.Content[i])
@@ -705,20 +683,6 @@ func pointerGet(root *yaml.Node, p string) (*yaml.Node, bool) {
 		}
 	}
 	return n, true
-}
-
-func atoi(s string) (int, bool) {
-	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
-		return 0, false
-	}
-	v := 0
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
 }
 
 // --- servers and security ---

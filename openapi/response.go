@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/sizedread"
 	"io"
 	"mime"
@@ -285,7 +286,7 @@ func kinFindings(prefix string, err error, max int) []Finding {
 			if p := se.JSONPointer(); len(p) > 0 {
 				var b strings.Builder
 				for _, t := range p {
-					b.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+					b.WriteString("/" + jsonvalue.EscapeToken(t))
 				}
 				loc = b.String()
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/weftflow/weft/arazzo"
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // loadDoc loads an Arazzo document. It returns the document and its error
@@ -208,7 +209,7 @@ func resolveInputRef(doc *arazzo.Document, wf *arazzo.Workflow, ref string) map[
 	if d == nil || d.Components == nil {
 		return nil
 	}
-	name := strings.ReplaceAll(strings.ReplaceAll(strings.TrimPrefix(ref, prefix), "~1", "/"), "~0", "~")
+	name := jsonvalue.UnescapeToken(strings.TrimPrefix(ref, prefix))
 	m, _ := d.Components.Inputs[name].(map[string]any)
 	return m
 }

@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
 	"mime"
 	"net/http"
 	"net/url"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Mock is one entry of a case's mocks: a request pattern, the response to
@@ -342,56 +342,13 @@ func subset(want, got any) bool {
 			}
 		}
 		return true
-	case json.Number:
-		return numberEqual(w, got)
 	}
-	return reflect.DeepEqual(want, got)
+	return jsonvalue.Equal(want, got)
 }
 
 // jsonEqual reports whether two JSON-like values are equal, numbers by
 // value.
 func jsonEqual(a, b any) bool {
 	a, b = normalize(a), normalize(b)
-	return deepEqual(a, b)
-}
-
-func deepEqual(a, b any) bool {
-	switch x := a.(type) {
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !deepEqual(v, w) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !deepEqual(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case json.Number:
-		return numberEqual(x, b)
-	}
-	return reflect.DeepEqual(a, b)
-}
-
-func numberEqual(a json.Number, b any) bool {
-	n, ok := b.(json.Number)
-	if !ok {
-		return false
-	}
-	x, ok1 := new(big.Rat).SetString(a.String())
-	y, ok2 := new(big.Rat).SetString(n.String())
-	return ok1 && ok2 && x.Cmp(y) == 0
+	return jsonvalue.Equal(a, b)
 }

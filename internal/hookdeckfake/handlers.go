@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // request is what an operation handler sees: path parameters, query and
@@ -304,7 +306,7 @@ func (s *Server) createIntegration(r *request) (int, any) {
 		updated:  now,
 	}
 	if f, ok := r.body["features"].([]any); ok {
-		it.features = deepCopy(f).([]any)
+		it.features = jsonvalue.Copy(f).([]any)
 	}
 	s.st.integrations[it.id] = it
 	s.st.remember("integration", it.id)
@@ -334,7 +336,7 @@ func (s *Server) updateIntegration(r *request) (int, any) {
 		it.configs = copyMap(obj(r.body, "configs"))
 	}
 	if f, ok := r.body["features"].([]any); ok {
-		it.features = deepCopy(f).([]any)
+		it.features = jsonvalue.Copy(f).([]any)
 	}
 	it.updated = s.stamp()
 	return http.StatusOK, s.st.integrationJSON(it)
@@ -506,7 +508,7 @@ func (s *Server) applyDestinationUpdate(d *destinationRec, body map[string]any) 
 	if has(body, "config") || typ != d.typ {
 		merged := copyMap(d.config)
 		for k, v := range obj(body, "config") {
-			merged[k] = deepCopy(v)
+			merged[k] = jsonvalue.Copy(v)
 		}
 		c, e := destinationConfig(typ, merged)
 		if e != nil {
@@ -699,7 +701,7 @@ func (s *Server) insertConnection(body map[string]any, ep *endpoints) (int, any)
 		updated:     now,
 	}
 	if rules, ok := body["rules"].([]any); ok {
-		c.rules = deepCopy(rules).([]any)
+		c.rules = jsonvalue.Copy(rules).([]any)
 	}
 	s.st.connections[c.id] = c
 	s.st.remember("connection", c.id)
@@ -734,7 +736,7 @@ func (s *Server) upsertConnection(r *request) (int, any) {
 		c.description = r.body["description"]
 	}
 	if rules, ok := r.body["rules"].([]any); ok {
-		c.rules = deepCopy(rules).([]any)
+		c.rules = jsonvalue.Copy(rules).([]any)
 	}
 	c.updated = s.stamp()
 	return http.StatusOK, s.st.connectionJSON(c, s.connIDFields)
@@ -774,7 +776,7 @@ func (s *Server) updateConnection(r *request) (int, any) {
 		c.description = r.body["description"]
 	}
 	if rules, ok := r.body["rules"].([]any); ok {
-		c.rules = deepCopy(rules).([]any)
+		c.rules = jsonvalue.Copy(rules).([]any)
 	}
 	c.updated = s.stamp()
 	return http.StatusOK, s.st.connectionJSON(c, s.connIDFields)
@@ -959,7 +961,7 @@ func (s *Server) testTransformation(r *request) (int, any) {
 		"body":         nil,
 	}
 	for k, v := range in {
-		out[k] = deepCopy(v)
+		out[k] = jsonvalue.Copy(v)
 	}
 	level, console := "info", []any{}
 	switch {

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Id prefixes, as the real API uses them (int_ is a guess).
@@ -181,31 +183,11 @@ func (st *store) connectionByName(name, sourceID string) *connectionRec {
 	return nil
 }
 
-// deepCopy copies a JSON value so that callers cannot alias stored state.
-func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = deepCopy(x)
-		}
-		return s
-	default:
-		return v
-	}
-}
-
 func copyMap(m map[string]any) map[string]any {
 	if m == nil {
 		return map[string]any{}
 	}
-	return deepCopy(m).(map[string]any)
+	return jsonvalue.Copy(m).(map[string]any)
 }
 
 func (st *store) sourceJSON(s *sourceRec, includeAuth bool) map[string]any {
@@ -256,7 +238,7 @@ func (st *store) integrationJSON(it *integrationRec) map[string]any {
 		"team_id":    st.teamID,
 		"label":      it.label,
 		"provider":   it.provider,
-		"features":   deepCopy(features),
+		"features":   jsonvalue.Copy(features),
 		"configs":    copyMap(it.configs),
 		"sources":    sources,
 		"updated_at": fmtTime(it.updated),
@@ -305,7 +287,7 @@ func (st *store) connectionJSON(c *connectionRec, idFields bool) map[string]any 
 		"team_id":     st.teamID,
 		"source":      src,
 		"destination": dst,
-		"rules":       deepCopy(rules),
+		"rules":       jsonvalue.Copy(rules),
 		"disabled_at": fmtTimePtr(c.disabledAt),
 		"paused_at":   fmtTimePtr(c.pausedAt),
 		"updated_at":  fmtTime(c.updated),

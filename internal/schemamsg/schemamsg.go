@@ -23,6 +23,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // Leaf is one error without causes: what failed, where, in words.
@@ -75,23 +77,7 @@ func (docs Docs) typeOrder(loc string) []any {
 			return nil
 		}
 	}
-	if frag != "" {
-		for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
-			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-			switch x := doc.(type) {
-			case map[string]any:
-				doc = x[tok]
-			case []any:
-				i, err := strconv.Atoi(tok)
-				if err != nil || i < 0 || i >= len(x) {
-					return nil
-				}
-				doc = x[i]
-			default:
-				return nil
-			}
-		}
-	}
+	doc, _ = jsonvalue.Get(doc, frag)
 	m, _ := doc.(map[string]any)
 	t, _ := m["type"].([]any)
 	return t
@@ -203,7 +189,7 @@ func leaves(e *jsonschema.ValidationError, loc []string, docs Docs) []Leaf {
 	ptr := Pointer(loc)
 	kw := e.SchemaURL
 	if p := e.ErrorKind.KeywordPath(); len(p) > 0 {
-		kw += "/" + strings.Join(escapeAll(p), "/")
+		kw += jsonvalue.Join(p...)
 	}
 	switch k := e.ErrorKind.(type) {
 	case *kind.DependentRequired:
@@ -356,26 +342,4 @@ func quoteAll(names []string) string {
 }
 
 // Pointer joins reference tokens into a JSON pointer (RFC 6901).
-func Pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(escape(t))
-	}
-	return b.String()
-}
-
-func escapeAll(tokens []string) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = escape(t)
-	}
-	return out
-}
-
-func escape(t string) string {
-	if !strings.ContainsAny(t, "~/") {
-		return t
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
+func Pointer(tokens []string) string { return jsonvalue.Join(tokens...) }

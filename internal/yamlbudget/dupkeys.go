@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/weftflow/weft/internal/jsonvalue"
 	"gopkg.in/yaml.v3"
 )
 
@@ -118,13 +119,11 @@ func (w *dupWalker) walk(n *yaml.Node) {
 	}
 }
 
-var ptrEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
 func (w *dupWalker) pointer(last string) string {
 	var b strings.Builder
 	for _, t := range append(w.path, last) {
 		b.WriteByte('/')
-		b.WriteString(ptrEscaper.Replace(t))
+		b.WriteString(jsonvalue.EscapeToken(t))
 	}
 	return b.String()
 }

@@ -20,6 +20,8 @@ type validator struct {
 	// ctx, when set, stops validation once it is done (see stopped).
 	ctx  context.Context
 	stop bool
+	// inputs caches the workflows' inputs schemas (see inputSchema).
+	inputs map[*Workflow]*InputSchema
 }
 
 // stopped reports whether validation must stop because v.ctx is done; the

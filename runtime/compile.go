@@ -477,7 +477,6 @@ func stepIndex(wf *arazzo.Workflow, id string) (int, bool) {
 	return 0, false
 }
 
-
 // compileInputs compiles the inputs JSON Schema (2020-12) in the
 // resource arazzo shapes for it (so $ref to the document's components
 // resolves), and takes defaults and secrets from arazzo's reading.

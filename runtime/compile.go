@@ -38,7 +38,7 @@ type workflow struct {
 	// its type errors).
 	schemaDocs schemamsg.Docs
 	defaults   map[string]any
-	secrets    []secretPath // where the inputs hold secrets (see secretPaths)
+	secrets    []secretPath // where the inputs hold secrets (arazzo.InputSchema.Secrets)
 	steps      []*step
 	index      map[string]int
 	success    []*action
@@ -541,8 +541,7 @@ func (c *compiler) compileInputs(w *workflow) error {
 // returns the raw document too (for the wording of type errors, see
 // schemamsg.Docs). Formats are asserted (email, date-time, regex...), as
 // weft always did for inputs; an unknown format such as password checks
-// nothing, and the format vocabulary below records every format for
-// secretPaths.
+// nothing.
 func compileInputsSchema(resource string, data []byte, fragment string) (*jsonschema.Schema, schemamsg.Docs, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
@@ -551,7 +550,6 @@ func compileInputsSchema(resource string, data []byte, fragment string) (*jsonsc
 	comp := jsonschema.NewCompiler()
 	comp.DefaultDraft(jsonschema.Draft2020)
 	comp.AssertFormat()
-	comp.RegisterVocabulary(formatVocabulary)
 	comp.AssertVocabs()
 	if err := comp.AddResource(resource, doc); err != nil {
 		return nil, nil, err
@@ -562,25 +560,6 @@ func compileInputsSchema(resource string, data []byte, fragment string) (*jsonsc
 	}
 	return sch, schemamsg.Docs{resource: doc}, nil
 }
-
-// formatVocabulary keeps the "format" of every subschema as an
-// annotation (jsonschema/v6 drops formats it does not assert): secret
-// inputs are found by format: password.
-var formatVocabulary = &jsonschema.Vocabulary{
-	URL: "urn:weft:vocab:format-annotation",
-	Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
-		if f, ok := obj["format"].(string); ok {
-			return formatAnnotation(f), nil
-		}
-		return nil, nil
-	},
-}
-
-// formatAnnotation is the format of a subschema; it validates nothing.
-type formatAnnotation string
-
-// Validate accepts every value: a format annotates.
-func (formatAnnotation) Validate(*jsonschema.ValidatorContext, any) {}
 
 // nestedDeeper reports whether v nests objects and arrays more than max
 // levels deep (v itself, when an object or array, is level 1). It stops

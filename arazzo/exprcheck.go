@@ -7,7 +7,6 @@ import (
 
 	"github.com/weftflow/weft/expression"
 	"github.com/weftflow/weft/internal/suggest"
-	"github.com/weftflow/weft/internal/jsonvalue"
 	"gopkg.in/yaml.v3"
 )
 
@@ -380,12 +379,12 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 			if sc.wf == nil {
 				continue
 			}
-			if props, closed, ok := v.inputProperties(sc.wf); ok && !hasAny(props, r.NameCandidates()) {
+			if in := v.inputSchema(sc.wf); in != nil && in.Complete && !declaresAny(in, r.NameCandidates()) {
 				// An undeclared input is only certain to be missing when the
 				// schema forbids extra properties; otherwise the caller may
 				// still pass it, so it is a warning.
 				report := v.warnf
-				if closed {
+				if in.Closed {
 					report = v.errorf
 				}
 				report(pos, ptr, CodeUnknownInput, fmt.Sprintf("declare %q under the properties of workflow %q's inputs", r.Name, sc.wf.WorkflowID),
@@ -489,58 +488,27 @@ func hasOutput(outs []*Output, names []string) bool {
 	return false
 }
 
-func hasAny(props map[string]any, names []string) bool {
+func declaresAny(in *InputSchema, names []string) bool {
 	for _, n := range names {
-		if _, ok := props[n]; ok {
+		if in.Property(n) != nil {
 			return true
 		}
 	}
 	return false
 }
 
-// inputProperties returns the properties of the workflow's inputs schema
-// (following local $refs to components.inputs), whether the schema forbids
-// other properties (additionalProperties or unevaluatedProperties false),
-// and whether the properties can be checked at all: false when the schema
-// has no properties, allows extra properties through a schema or pattern,
-// composes subschemas, or is not resolvable.
-func (v *validator) inputProperties(w *Workflow) (props map[string]any, closed, ok bool) {
-	in, _ := w.Inputs.(map[string]any)
-	for i := 0; i < 4 && in != nil; i++ {
-		ref, isRef := in["$ref"].(string)
-		if !isRef {
-			break
-		}
-		name, local := strings.CutPrefix(ref, "#/components/inputs/")
-		if !local || v.doc.Components == nil {
-			return nil, false, false
-		}
-		in, _ = v.doc.Components.Inputs[jsonvalue.UnescapeToken(name)].(map[string]any)
+// inputSchema returns the workflow's inputs schema as Workflow.InputSchema
+// reads it, once per validation (its errors are runtime.New's to report).
+func (v *validator) inputSchema(w *Workflow) *InputSchema {
+	if s, ok := v.inputs[w]; ok {
+		return s
 	}
-	if in == nil {
-		return nil, false, false
+	s, _ := w.InputSchema()
+	if v.inputs == nil {
+		v.inputs = map[*Workflow]*InputSchema{}
 	}
-	for _, k := range []string{"allOf", "anyOf", "oneOf", "patternProperties", "$ref"} {
-		if _, has := in[k]; has {
-			return nil, false, false
-		}
-	}
-	for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
-		x, has := in[k]
-		if !has {
-			continue
-		}
-		if b, isBool := x.(bool); isBool && !b {
-			closed = true
-			continue
-		}
-		return nil, false, false // extra properties explicitly allowed
-	}
-	props, _ = in["properties"].(map[string]any)
-	if len(props) == 0 && !closed {
-		return nil, false, false
-	}
-	return props, closed, true
+	v.inputs[w] = s
+	return s
 }
 
 // isStrictID reports whether id matches [A-Za-z0-9_-]+, the form the spec

@@ -26,6 +26,8 @@ type validator struct {
 	// span); a diagnostic gets an end and a fix only where src confirms.
 	src   []byte
 	lines []int
+	// inputs caches the workflows' inputs schemas (see inputSchema).
+	inputs map[*Workflow]*InputSchema
 }
 
 // stopped reports whether validation must stop because v.ctx is done; the

@@ -6,10 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"sort"
-	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/weftflow/weft/arazzo"
@@ -41,7 +38,7 @@ type workflow struct {
 	// its type errors).
 	schemaDocs schemamsg.Docs
 	defaults   map[string]any
-	secrets    []secretPath // where the inputs hold secrets (see secretPaths)
+	secrets    []secretPath // where the inputs hold secrets (arazzo.InputSchema.Secrets)
 	steps      []*step
 	success    []*action
 	failure    []*action
@@ -467,31 +464,13 @@ func (c *compiler) bindAction(w *workflow, ref *arazzo.Reusable, m *arazzo.Meta,
 	a.params = c.params(ps)
 }
 
-var secretName = regexp.MustCompile(`(?i)(secret|token|password|passwd|api[-_]?key|authorization|credential)`)
-
-// compileInputs compiles the inputs JSON Schema (2020-12), with $ref to
-// the document's components resolved, and records defaults and secrets.
+// compileInputs compiles the inputs JSON Schema (2020-12) in the
+// resource arazzo shapes for it (so $ref to the document's components
+// resolves), and takes defaults and secrets from arazzo's reading.
 func (c *compiler) compileInputs(w *workflow) error {
 	schema := w.wf.Inputs
 	if schema == nil {
 		return nil
-	}
-	// Build a JSON resource shaped like the document so that
-	// "#/components/inputs/x" references resolve.
-	var idx int
-	for i, wf := range w.doc.Workflows {
-		if wf == w.wf {
-			idx = i
-		}
-	}
-	wfs := make([]any, len(w.doc.Workflows))
-	for i := range wfs {
-		wfs[i] = map[string]any{}
-	}
-	wfs[idx] = map[string]any{"inputs": schema}
-	root := map[string]any{"workflows": wfs}
-	if w.doc.Components != nil && w.doc.Components.Inputs != nil {
-		root["components"] = map[string]any{"inputs": w.doc.Components.Inputs}
 	}
 	// The schema compiler's work grows faster than linearly with nesting
 	// (5,000 levels took 39 s): bound the nesting first.
@@ -499,28 +478,49 @@ func (c *compiler) compileInputs(w *workflow) error {
 	if nestedDeeper(schema, max) || (w.doc.Components != nil && nestedDeeper(w.doc.Components.Inputs, max+1)) {
 		return &LimitError{Limit: "MaxSchemaDepth", Value: max}
 	}
+	in, err := w.wf.InputSchema()
+	if err != nil {
+		return err
+	}
+	root, fragment := in.Resource()
 	data, err := json.Marshal(normalizeYAML(root))
 	if err != nil {
 		return err
 	}
 	resource := fmt.Sprintf("weft:///doc-%p.json", w.doc)
-	sch, raw, err := compileInputsSchema(resource, data, "#/workflows/"+strconv.Itoa(idx)+"/inputs")
+	sch, raw, err := compileInputsSchema(resource, data, fragment)
 	if err != nil {
 		return err
 	}
 	w.schema = sch
 	w.quick = quickInputs(sch)
 	w.schemaDocs = raw
-	// Defaults from the top-level properties (through one $ref).
-	props := topProperties(sch)
 	w.defaults = map[string]any{}
-	for name, p := range props {
-		if d := schemaDefault(p); d != nil {
-			w.defaults[name] = d
+	for _, p := range in.Properties {
+		if p.HasDefault {
+			w.defaults[p.Name] = p.Default
 		}
 	}
-	w.secrets, err = secretPaths(sch)
-	return err
+	// Defaults as JSON numbers print as they did when the engine decoded
+	// them.
+	if len(w.defaults) > 0 {
+		if data, err := json.Marshal(normalizeYAML(w.defaults)); err == nil {
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			var m map[string]any
+			if dec.Decode(&m) == nil {
+				w.defaults = m
+			}
+		}
+	}
+	for _, p := range in.Secrets {
+		sp := make(secretPath, len(p))
+		for i, st := range p {
+			sp[i] = pathSeg{name: st.Name, any: st.Any}
+		}
+		w.secrets = append(w.secrets, sp)
+	}
+	return nil
 }
 
 // compileInputsSchema compiles the JSON Schema (2020-12 unless it says
@@ -528,8 +528,7 @@ func (c *compiler) compileInputs(w *workflow) error {
 // returns the raw document too (for the wording of type errors, see
 // schemamsg.Docs). Formats are asserted (email, date-time, regex...), as
 // weft always did for inputs; an unknown format such as password checks
-// nothing, and the format vocabulary below records every format for
-// secretPaths.
+// nothing.
 func compileInputsSchema(resource string, data []byte, fragment string) (*jsonschema.Schema, schemamsg.Docs, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
@@ -538,7 +537,6 @@ func compileInputsSchema(resource string, data []byte, fragment string) (*jsonsc
 	comp := jsonschema.NewCompiler()
 	comp.DefaultDraft(jsonschema.Draft2020)
 	comp.AssertFormat()
-	comp.RegisterVocabulary(formatVocabulary)
 	comp.AssertVocabs()
 	if err := comp.AddResource(resource, doc); err != nil {
 		return nil, nil, err
@@ -548,145 +546,6 @@ func compileInputsSchema(resource string, data []byte, fragment string) (*jsonsc
 		return nil, nil, err
 	}
 	return sch, schemamsg.Docs{resource: doc}, nil
-}
-
-// formatVocabulary keeps the "format" of every subschema as an
-// annotation (jsonschema/v6 drops formats it does not assert): secret
-// inputs are found by format: password.
-var formatVocabulary = &jsonschema.Vocabulary{
-	URL: "urn:weft:vocab:format-annotation",
-	Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
-		if f, ok := obj["format"].(string); ok {
-			return formatAnnotation(f), nil
-		}
-		return nil, nil
-	},
-}
-
-// formatAnnotation is the format of a subschema; it validates nothing.
-type formatAnnotation string
-
-// Validate accepts every value: a format annotates.
-func (formatAnnotation) Validate(*jsonschema.ValidatorContext, any) {}
-
-// schemaDefault returns the default a subschema names (nil when none or
-// null: a null default supplies nothing).
-func schemaDefault(s *jsonschema.Schema) any {
-	if s.Default == nil {
-		return nil
-	}
-	return *s.Default
-}
-
-// schemaFormat returns the format a subschema names ("" when none).
-func schemaFormat(s *jsonschema.Schema) string {
-	for _, e := range s.Extensions {
-		if f, ok := e.(formatAnnotation); ok {
-			return string(f)
-		}
-	}
-	return ""
-}
-
-// maxSecretSchemaVisits bounds the subschemas secretPaths visits (a schema
-// whose $refs fan out would otherwise take exponential time).
-const maxSecretSchemaVisits = 20000
-
-// maxSecretSchemaDepth bounds how deep secretPaths looks into the inputs.
-const maxSecretSchemaDepth = 32
-
-// secretPaths finds where the inputs hold secrets (decisions H4): a
-// property whose schema says format: password, or whose name says secret,
-// token, password, passwd, api key, authorization or credential, at any
-// depth under properties, patternProperties, additionalProperties, items,
-// prefixItems and additionalItems, following $ref, allOf, anyOf, oneOf and
-// if/then/else. Everything under such a property is secret. A schema
-// larger than the walk's budget is an error naming it.
-func secretPaths(root *jsonschema.Schema) ([]secretPath, error) {
-	var out []secretPath
-	seen := map[string]bool{}
-	add := func(p []pathSeg) {
-		key := fmt.Sprint(p)
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, append(secretPath(nil), p...))
-		}
-	}
-	visits := 0
-	onPath := map[*jsonschema.Schema]bool{}
-	var walk func(s *jsonschema.Schema, path []pathSeg) error
-	walk = func(s *jsonschema.Schema, path []pathSeg) error {
-		if s == nil || onPath[s] || len(path) > maxSecretSchemaDepth {
-			return nil
-		}
-		if visits++; visits > maxSecretSchemaVisits {
-			return fmt.Errorf("inputs schema: more than %d subschemas to search for secrets (limit maxSecretSchemaVisits)", maxSecretSchemaVisits)
-		}
-		if schemaFormat(s) == "password" {
-			add(path)
-			return nil
-		}
-		onPath[s] = true
-		defer delete(onPath, s)
-		child := func(seg pathSeg) []pathSeg {
-			return append(path[:len(path):len(path)], seg)
-		}
-		names := make([]string, 0, len(s.Properties))
-		for name := range s.Properties {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			p := child(pathSeg{name: name})
-			if secretName.MatchString(name) {
-				add(p)
-				continue
-			}
-			if err := walk(s.Properties[name], p); err != nil {
-				return err
-			}
-		}
-		anyPath := child(pathSeg{any: true})
-		subs := []*jsonschema.Schema{s.Items2020, s.UnevaluatedItems, s.UnevaluatedProperties}
-		for _, p := range s.PatternProperties {
-			subs = append(subs, p)
-		}
-		if p, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
-			subs = append(subs, p)
-		}
-		if p, ok := s.AdditionalItems.(*jsonschema.Schema); ok {
-			subs = append(subs, p)
-		}
-		switch it := s.Items.(type) {
-		case *jsonschema.Schema:
-			subs = append(subs, it)
-		case []*jsonschema.Schema:
-			subs = append(subs, it...)
-		}
-		subs = append(subs, s.PrefixItems...)
-		for _, sub := range subs {
-			if err := walk(sub, anyPath); err != nil {
-				return err
-			}
-		}
-		same := []*jsonschema.Schema{s.Ref, s.RecursiveRef, s.Then, s.Else}
-		if s.DynamicRef != nil {
-			same = append(same, s.DynamicRef.Ref)
-		}
-		same = append(same, s.AllOf...)
-		same = append(same, s.AnyOf...)
-		same = append(same, s.OneOf...)
-		for _, sub := range same {
-			if err := walk(sub, path); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := walk(root, nil); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // nestedDeeper reports whether v nests objects and arrays more than max
@@ -727,23 +586,6 @@ func nestedDeeper(v any, max int) bool {
 		return false
 	}
 	return walk(v, 0)
-}
-
-func topProperties(s *jsonschema.Schema) map[string]*jsonschema.Schema {
-	for s != nil && len(s.Properties) == 0 && s.Ref != nil {
-		s = s.Ref
-	}
-	if s == nil {
-		return nil
-	}
-	out := map[string]*jsonschema.Schema{}
-	for name, p := range s.Properties {
-		for p.Ref != nil && schemaDefault(p) == nil && schemaFormat(p) == "" {
-			p = p.Ref
-		}
-		out[name] = p
-	}
-	return out
 }
 
 // normalizeYAML converts map[any]any (possible from YAML) to

@@ -44,7 +44,8 @@ func quickInputs(sch *jsonschema.Schema) *inputCheck {
 
 // quickAllowed are the exported fields of a jsonschema.Schema that
 // inputCheck handles (Types, Required, Properties) or that assert nothing
-// (identity, anchors and annotations); Extensions are handled apart.
+// (identity, anchors and annotations); Extensions are handled apart
+// (weft registers none).
 var quickAllowed = map[string]bool{
 	"DraftVersion": true, "Location": true, "ID": true, "Anchor": true, "DynamicAnchor": true,
 	"RecursiveAnchor": true, "Types": true, "Required": true, "Properties": true, "Extensions": true,
@@ -53,7 +54,7 @@ var quickAllowed = map[string]bool{
 }
 
 // onlyAllowed reports whether every exported field of s outside
-// quickAllowed is zero and its extensions are format annotations only.
+// quickAllowed is zero and it has no extensions.
 func onlyAllowed(s *jsonschema.Schema) bool {
 	v := reflect.ValueOf(s).Elem()
 	t := v.Type()
@@ -66,12 +67,7 @@ func onlyAllowed(s *jsonschema.Schema) bool {
 			return false
 		}
 	}
-	for _, e := range s.Extensions {
-		if _, ok := e.(formatAnnotation); !ok {
-			return false
-		}
-	}
-	return true
+	return len(s.Extensions) == 0
 }
 
 // accepts reports whether in certainly satisfies the schema.

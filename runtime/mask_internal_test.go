@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/weftflow/weft/openapi"
 )
 
@@ -102,73 +100,6 @@ func TestMaskURLPassword(t *testing.T) {
 	m.addServerURL("https://user:pass-word@h")
 	if got := m.mask("Basic dXNlcjpwYXNzLXdvcmQ= and pass-word"); got != "Basic **** and ****" {
 		t.Errorf("the password and its basic credentials: %q", got)
-	}
-}
-
-func compileSchema(t *testing.T, schema string) *jsonschema.Schema {
-	t.Helper()
-	s, _, err := compileInputsSchema("s.json", []byte(schema), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// Secret inputs are found at any depth: format password or a secret name,
-// under properties, items, additionalProperties, through $ref and allOf.
-func TestSecretPathsAtAnyDepth(t *testing.T) {
-	s := compileSchema(t, `{
-	  "$defs": {"pw": {"type": "string", "format": "password"}},
-	  "type": "object",
-	  "properties": {
-	    "plain": {"type": "string"},
-	    "pin": {"type": "integer", "format": "password"},
-	    "auth": {"type": "object", "properties": {"user": {}, "phrase": {"$ref": "#/$defs/pw"}}},
-	    "cards": {"type": "array", "items": {"properties": {"cvv": {"format": "password"}, "n": {}}}},
-	    "vault": {"additionalProperties": {"format": "password"}},
-	    "mixed": {"allOf": [{"properties": {"clientSecret": {"type": "string"}}}]},
-	    "tree": {"$ref": "#"}
-	  }}`)
-	paths, err := secretPaths(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range paths {
-		var segs []string
-		for _, seg := range p {
-			if seg.any {
-				segs = append(segs, "*")
-			} else {
-				segs = append(segs, seg.name)
-			}
-		}
-		got = append(got, strings.Join(segs, "."))
-	}
-	sort.Strings(got)
-	want := "auth.phrase cards.*.cvv mixed.clientSecret pin vault.*"
-	if strings.Join(got, " ") != want {
-		t.Errorf("secret paths %v, want %s", got, want)
-	}
-}
-
-// A schema whose references fan out stops the search at its budget, with
-// an error naming it, quickly.
-func TestSecretPathsBudget(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`{"$defs": {"d0": {"type": "string"}`)
-	for i := 1; i <= 30; i++ {
-		fmt.Fprintf(&b, `, "d%d": {"properties": {"a": {"$ref": "#/$defs/d%d"}, "b": {"$ref": "#/$defs/d%d"}}}`, i, i-1, i-1)
-	}
-	b.WriteString(`}, "$ref": "#/$defs/d30"}`)
-	s := compileSchema(t, b.String())
-	start := time.Now()
-	_, err := secretPaths(s)
-	if err == nil || !strings.Contains(err.Error(), "maxSecretSchemaVisits") {
-		t.Fatalf("err = %v, want the budget named", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v", d)
 	}
 }
 

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/weftflow/weft/arazzo"
-	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // loadDoc loads an Arazzo document. It returns the document and its error
@@ -125,16 +123,23 @@ func writeList(w io.Writer, doc *arazzo.Document) {
 		if len(wf.DependsOn) > 0 {
 			fmt.Fprintf(w, "  depends on: %s\n", strings.Join(wf.DependsOn, ", "))
 		}
-		props, required := inputProperties(doc, wf)
-		if len(props) > 0 {
+		in, _ := wf.InputSchema()
+		if in != nil && len(in.Properties) > 0 {
 			fmt.Fprintln(w, "  inputs:")
-			for _, p := range props {
-				line := fmt.Sprintf("    %-24s %s", p.name, p.typ)
-				if required[p.name] {
+			for _, p := range in.Properties {
+				typ := "any"
+				if len(p.Types) > 0 {
+					typ = strings.Join(p.Types, "|")
+				}
+				if p.Format != "" {
+					typ += " (" + p.Format + ")"
+				}
+				line := fmt.Sprintf("    %-24s %s", p.Name, typ)
+				if p.Required {
 					line += " (required)"
 				}
-				if p.desc != "" {
-					line += "  " + oneLine(p.desc)
+				if p.Description != "" {
+					line += "  " + oneLine(p.Description)
 				}
 				fmt.Fprintln(w, strings.TrimRight(line, " "))
 			}
@@ -177,100 +182,6 @@ func stepTarget(s *arazzo.Step) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-type inputProp struct {
-	name, typ, desc string
-	schema          map[string]any
-}
-
-// inputSchema returns the workflow's inputs schema with a top-level $ref to
-// components.inputs resolved.
-func inputSchema(doc *arazzo.Document, wf *arazzo.Workflow) map[string]any {
-	s, _ := wf.Inputs.(map[string]any)
-	for i := 0; i < 8 && s != nil; i++ {
-		ref, ok := s["$ref"].(string)
-		if !ok {
-			break
-		}
-		s = resolveInputRef(doc, wf, ref)
-	}
-	return s
-}
-
-func resolveInputRef(doc *arazzo.Document, wf *arazzo.Workflow, ref string) map[string]any {
-	const prefix = "#/components/inputs/"
-	if !strings.HasPrefix(ref, prefix) {
-		return nil
-	}
-	d := wf.Document
-	if d == nil {
-		d = doc
-	}
-	if d == nil || d.Components == nil {
-		return nil
-	}
-	name := jsonvalue.UnescapeToken(strings.TrimPrefix(ref, prefix))
-	m, _ := d.Components.Inputs[name].(map[string]any)
-	return m
-}
-
-// inputProperties lists the declared inputs of wf in name order.
-func inputProperties(doc *arazzo.Document, wf *arazzo.Workflow) ([]inputProp, map[string]bool) {
-	s := inputSchema(doc, wf)
-	req := map[string]bool{}
-	if s == nil {
-		return nil, req
-	}
-	if r, ok := s["required"].([]any); ok {
-		for _, v := range r {
-			if n, ok := v.(string); ok {
-				req[n] = true
-			}
-		}
-	}
-	props, _ := s["properties"].(map[string]any)
-	var out []inputProp
-	for name, v := range props {
-		ps, _ := v.(map[string]any)
-		if ps != nil {
-			if ref, ok := ps["$ref"].(string); ok {
-				if r := resolveInputRef(doc, wf, ref); r != nil {
-					ps = r
-				}
-			}
-		}
-		p := inputProp{name: name, schema: ps, typ: "any"}
-		if ps != nil {
-			if t := schemaTypes(ps); len(t) > 0 {
-				p.typ = strings.Join(t, "|")
-			}
-			if f, ok := ps["format"].(string); ok {
-				p.typ += " (" + f + ")"
-			}
-			p.desc, _ = ps["description"].(string)
-		}
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out, req
-}
-
-// schemaTypes returns the "type" of a schema as a list.
-func schemaTypes(s map[string]any) []string {
-	switch t := s["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, v := range t {
-			if str, ok := v.(string); ok {
-				out = append(out, str)
-			}
-		}
-		return out
-	}
-	return nil
-}
 
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)

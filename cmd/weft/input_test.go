@@ -9,10 +9,10 @@ import (
 )
 
 func TestConvertInput(t *testing.T) {
-	typ := func(t any) map[string]any { return map[string]any{"type": t} }
+	typ := func(t ...string) []string { return t }
 	tests := []struct {
 		name    string
-		schema  map[string]any
+		schema  []string
 		raw     string
 		want    any
 		wantErr bool
@@ -33,9 +33,9 @@ func TestConvertInput(t *testing.T) {
 		{"array rejects object", typ("array"), `{"a":1}`, nil, true},
 		{"object", typ("object"), `{"a":true}`, map[string]any{"a": true}, false},
 		{"object rejects text", typ("object"), "hello", nil, true},
-		{"type list tries in order", typ([]any{"integer", "string"}), "abc", "abc", false},
-		{"type list integer first", typ([]any{"integer", "string"}), "7", json.Number("7"), false},
-		{"nullable null", typ([]any{"string", "null"}), "null", "null", false},
+		{"type list tries in order", typ("integer", "string"), "abc", "abc", false},
+		{"type list integer first", typ("integer", "string"), "7", json.Number("7"), false},
+		{"nullable null", typ("string", "null"), "null", "null", false},
 		{"null", typ("null"), "null", nil, false},
 		{"undeclared JSON number", nil, "12", json.Number("12"), false},
 		{"undeclared JSON bool", nil, "true", true, false},
@@ -44,7 +44,7 @@ func TestConvertInput(t *testing.T) {
 		{"undeclared text", nil, "hello world", "hello world", false},
 		{"undeclared trailing data is text", nil, "1 2", "1 2", false},
 		{"undeclared empty", nil, "", "", false},
-		{"schema without type", map[string]any{"description": "x"}, "[1]", []any{json.Number("1")}, false},
+		{"schema without type", typ(), "[1]", []any{json.Number("1")}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,10 +10,17 @@ import (
 // the --inputs file, then the environment variables PREFIXname of
 // --input-env (when prefix is not empty), then each --input name=value.
 // Values from the environment and from --input are converted by the
-// input's declared type (convertInput). When the inputs schema lists its
-// properties (and does not allow additional ones), a name it does not
-// list is a usage error naming where it came from.
+// input's declared type (convertInput). When the inputs schema's
+// properties are the whole list of names it accepts (checkInputNames), a
+// name it does not list is a usage error naming where it came from.
 func gatherInputs(doc *arazzo.Document, wf *arazzo.Workflow, file map[string]any, prefix string, flags []string) (map[string]any, error) {
+	schema, _ := wf.InputSchema() // its errors are runtime.New's to report
+	types := func(name string) []string {
+		if p := schema.Property(name); p != nil {
+			return p.Types
+		}
+		return nil
+	}
 	inputs := map[string]any{}
 	from := map[string]string{}
 	for k, v := range file {
@@ -27,7 +34,7 @@ func gatherInputs(doc *arazzo.Document, wf *arazzo.Workflow, file map[string]any
 				continue
 			}
 			in := name[len(prefix):]
-			v, err := convertInput(inputPropertySchema(doc, wf, in), raw)
+			v, err := convertInput(types(in), raw)
 			if err != nil {
 				return nil, usagef("--input-env: %s: %v", name, err)
 			}
@@ -40,14 +47,14 @@ func gatherInputs(doc *arazzo.Document, wf *arazzo.Workflow, file map[string]any
 		if !ok || name == "" {
 			return nil, usagef("--input %q: want name=value", s)
 		}
-		v, err := convertInput(inputPropertySchema(doc, wf, name), raw)
+		v, err := convertInput(types(name), raw)
 		if err != nil {
 			return nil, usagef("--input %s: %v", name, err)
 		}
 		inputs[name] = v
 		from[name] = "--input"
 	}
-	if err := checkInputNames(doc, wf, inputs, func(n string) string { return from[n] }); err != nil {
+	if err := checkInputNames(schema, inputs, func(n string) string { return from[n] }); err != nil {
 		return nil, err
 	}
 	return inputs, nil

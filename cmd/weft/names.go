@@ -176,29 +176,17 @@ func checkCredentialEnv(doc *arazzo.Document, environ []string) error {
 }
 
 // checkInputNames checks the names of the inputs against the workflow's
-// inputs schema: when it lists properties, every input must be one of
-// them unless additionalProperties is true or a schema; a schema without
-// properties accepts any name.
-func checkInputNames(doc *arazzo.Document, wf *arazzo.Workflow, inputs map[string]any, from func(name string) string) error {
-	s := inputSchema(doc, wf)
-	if s == nil {
+// inputs schema: when its properties are the whole list of names it
+// accepts (arazzo.InputSchema.Complete: nothing composed, matched by
+// pattern or allowed by additionalProperties), every input must be one
+// of them; otherwise any name passes.
+func checkInputNames(in *arazzo.InputSchema, inputs map[string]any, from func(name string) string) error {
+	if in == nil || !in.Complete || len(in.Properties) == 0 {
 		return nil
 	}
-	props, ok := s["properties"].(map[string]any)
-	if !ok || len(props) == 0 {
-		return nil
-	}
-	switch ap := s["additionalProperties"].(type) {
-	case bool:
-		if ap {
-			return nil
-		}
-	case map[string]any:
-		return nil
-	}
-	known := make([]string, 0, len(props))
-	for n := range props {
-		known = append(known, n)
+	known := make([]string, 0, len(in.Properties))
+	for _, p := range in.Properties {
+		known = append(known, p.Name)
 	}
 	names := make([]string, 0, len(inputs))
 	for n := range inputs {
@@ -206,7 +194,7 @@ func checkInputNames(doc *arazzo.Document, wf *arazzo.Workflow, inputs map[strin
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if _, ok := props[n]; !ok {
+		if in.Property(n) == nil {
 			return unknownNameError(from(n)+": input", n, known)
 		}
 	}

@@ -262,18 +262,6 @@ func pickWorkflow(doc *arazzo.Document, id string) (*arazzo.Workflow, error) {
 	}
 }
 
-// inputPropertySchema returns the schema of input name of wf (nil when
-// undeclared).
-func inputPropertySchema(doc *arazzo.Document, wf *arazzo.Workflow, name string) map[string]any {
-	props, _ := inputProperties(doc, wf)
-	for _, p := range props {
-		if p.name == name {
-			return p.schema
-		}
-	}
-	return nil
-}
-
 // readInputsFile reads a JSON or YAML object of inputs from name ("-":
 // stdin).
 func readInputsFile(name string, stdin io.Reader) (map[string]any, error) {
@@ -320,14 +308,11 @@ func parseInputs(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// convertInput converts a --input value: by the declared type of its
-// schema (string, integer, number, boolean, array, object, null; a list of
-// types is tried in order), else as JSON when it parses, else as a string.
-func convertInput(schema map[string]any, raw string) (any, error) {
-	var types []string
-	if schema != nil {
-		types = schemaTypes(schema)
-	}
+// convertInput converts a --input value: by the declared types of its
+// property (string, integer, number, boolean, array, object, null; a list
+// of types is tried in order), else as JSON when it parses, else as a
+// string.
+func convertInput(types []string, raw string) (any, error) {
 	if len(types) == 0 {
 		if v, err := parseJSONValue(raw); err == nil {
 			return v, nil

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// stdJSON is what AppendJSON would be with encoding/json: compact, keys
+// stdJSON is what appendJSON would be with encoding/json: compact, keys
 // sorted, no HTML escaping.
 func stdJSON(v any) []byte {
 	var buf bytes.Buffer
@@ -16,7 +16,7 @@ func stdJSON(v any) []byte {
 	return bytes.TrimRight(buf.Bytes(), "\n")
 }
 
-// BenchmarkAppendJSON compares AppendJSON with encoding/json in the same
+// BenchmarkAppendJSON compares appendJSON with encoding/json in the same
 // run, on what it encodes: a small output object (template and regex
 // contexts, failure details) and decoded response bodies of 10 KB and
 // about 100 KB.
@@ -32,7 +32,7 @@ func BenchmarkAppendJSON(b *testing.B) {
 		b.Run(c.name+"/append", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				_ = AppendJSON(nil, c.v)
+				_ = appendJSON(nil, c.v)
 			}
 		})
 		b.Run(c.name+"/std", func(b *testing.B) {

@@ -310,7 +310,7 @@ func TestSecretsInDetail(t *testing.T) {
 	if o, _ := check(c, env); o.Passed || strings.Contains(o.Detail, "hunter2") {
 		t.Errorf("regex detail leaks the secret: %q", o.Detail)
 	}
-	if got := MustParse("$inputs.a['b c']").Reference().String(); got != "$inputs.a['b c']" {
+	if got := mustParse("$inputs.a['b c']").Reference().String(); got != "$inputs.a['b c']" {
 		t.Errorf("String() = %q", got)
 	}
 }

@@ -76,7 +76,7 @@
 // Env.Resolve receives the parsed Reference and returns the value it names
 // before the pointer and selectors are applied: for $response.body the
 // decoded body (JSON decoded with UseNumber is fine), for a header its
-// single value (the Env does the case-insensitive lookup; HeaderValue
+// single value (the Env does the case-insensitive lookup; headerValue
 // joins repeated headers with ", "). Values are plain JSON-like Go values:
 // nil, bool, string, the integer and float types, json.Number, []any,
 // map[string]any, plus []byte or string for raw bodies. A reference that

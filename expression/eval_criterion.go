@@ -120,7 +120,7 @@ func (c *CompiledCriterion) evalRegex(env Env, pat string, cv any, m *meter, b B
 			return Outcome{}, err
 		}
 	}
-	s := Stringify(cv)
+	s := stringify(cv)
 	if err := checkInput(len(s), b); err != nil {
 		return Outcome{}, err
 	}

@@ -1,6 +1,6 @@
 package expression
 
-// Render evaluates the template to a string (see Stringify for how values
+// Render evaluates the template to a string (see stringify for how values
 // are inserted). Missing references insert nothing and are listed in
 // missing, as written.
 func (t *Template) Render(env Env) (s string, missing []string) {
@@ -52,7 +52,7 @@ func appendScalarOrJSON(b []byte, v any) []byte {
 		}
 		return append(b, "false"...)
 	}
-	return AppendJSON(b, v)
+	return appendJSON(b, v)
 }
 
 // Eval renders the template; it implements Value.

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 func TestParseForms(t *testing.T) {
@@ -246,23 +248,23 @@ func TestExprEval(t *testing.T) {
 }
 
 func TestNameCandidatesAndHint(t *testing.T) {
-	e := MustParse("$steps.a.outputs.b.c.d")
+	e := mustParse("$steps.a.outputs.b.c.d")
 	if got := e.Reference().NameCandidates(); !reflect.DeepEqual(got, []string{"b", "b.c", "b.c.d"}) {
 		t.Errorf("NameCandidates = %v", got)
 	}
-	if got := MustParse("$steps.a.outputs.b[0].c").Reference().NameCandidates(); !reflect.DeepEqual(got, []string{"b"}) {
+	if got := mustParse("$steps.a.outputs.b[0].c").Reference().NameCandidates(); !reflect.DeepEqual(got, []string{"b"}) {
 		t.Errorf("NameCandidates with index = %v", got)
 	}
-	if got := MustParse("$response.body.data[0].id").Reference().PointerHint(); got != "$response.body#/data/0/id" {
+	if got := mustParse("$response.body.data[0].id").Reference().PointerHint(); got != "$response.body#/data/0/id" {
 		t.Errorf("PointerHint = %q", got)
 	}
-	if got := MustParse("$response.body#/data.x").Reference().PointerHint(); got != "" {
+	if got := mustParse("$response.body#/data.x").Reference().PointerHint(); got != "" {
 		t.Errorf("PointerHint for pointer = %q", got)
 	}
-	if got := MustParse("$request.body#/a.b").Reference().PointerHint(); got != "" {
+	if got := mustParse("$request.body#/a.b").Reference().PointerHint(); got != "" {
 		t.Errorf("PointerHint = %q", got)
 	}
-	if got := MustParse("$inputs.user.name").Reference().PointerHint(); got != "" {
+	if got := mustParse("$inputs.user.name").Reference().PointerHint(); got != "" {
 		t.Errorf("PointerHint for inputs = %q", got)
 	}
 }
@@ -303,15 +305,15 @@ func TestPointer(t *testing.T) {
 			t.Errorf("Pointer(%q) = %v, %v", tt.ptr, got, ok)
 		}
 	}
-	toks, err := ParsePointer("/a~1b/~0/")
+	toks, err := parsePointer("/a~1b/~0/")
 	if err != nil || !reflect.DeepEqual(toks, []string{"a/b", "~", ""}) {
-		t.Errorf("ParsePointer = %q, %v", toks, err)
+		t.Errorf("parsePointer = %q, %v", toks, err)
 	}
-	if _, err := ParsePointer("/x~"); err == nil {
-		t.Error("ParsePointer accepted a bad escape")
+	if _, err := parsePointer("/x~"); err == nil {
+		t.Error("parsePointer accepted a bad escape")
 	}
-	if got := EscapePointerToken("a/b~c"); got != "a~1b~0c" {
-		t.Errorf("EscapePointerToken = %q", got)
+	if got := jsonvalue.EscapeToken("a/b~c"); got != "a~1b~0c" {
+		t.Errorf("EscapeToken = %q", got)
 	}
 	h := http.Header{"X-Id": {"1"}}
 	if v, ok := Pointer(map[string]any{"h": h}, "/h/x-id"); !ok || v != "1" {
@@ -323,8 +325,8 @@ func TestStartsExpression(t *testing.T) {
 	for s, want := range map[string]bool{
 		"$inputs.x": true, "$statusCode": true, "$100": false, "$ref": false, "$inputsx": false, "x$inputs": false, "$": false,
 	} {
-		if got := StartsExpression(s, 0); got != want {
-			t.Errorf("StartsExpression(%q) = %v", s, got)
+		if got := startsExpression(s, 0); got != want {
+			t.Errorf("startsExpression(%q) = %v", s, got)
 		}
 	}
 }

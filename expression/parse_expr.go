@@ -37,8 +37,8 @@ func Parse(src string) (*Expr, error) {
 	return &Expr{re: newRefEval(ref, src)}, nil
 }
 
-// MustParse is like Parse but panics on error; for tests and constants.
-func MustParse(src string) *Expr {
+// mustParse is like Parse but panics on error; for tests and constants.
+func mustParse(src string) *Expr {
 	e, err := Parse(src)
 	if err != nil {
 		panic(err)

@@ -138,9 +138,9 @@ func rootWordAt(src string, pos int) (Root, int, bool) {
 	return r, i, ok
 }
 
-// StartsExpression reports whether the text at src[pos] begins a runtime
+// startsExpression reports whether the text at src[pos] begins a runtime
 // expression: '$' followed by one of the root words ($url, $inputs, ...).
-func StartsExpression(src string, pos int) bool {
+func startsExpression(src string, pos int) bool {
 	if pos >= len(src) || src[pos] != '$' {
 		return false
 	}
@@ -161,7 +161,7 @@ func templateStart(src string, from int) int {
 			return -1
 		}
 		j += from
-		if StartsExpression(src, j+1) {
+		if startsExpression(src, j+1) {
 			return j
 		}
 		from = j + 1

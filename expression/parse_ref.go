@@ -2,6 +2,8 @@ package expression
 
 import (
 	"strings"
+
+	"github.com/weftflow/weft/internal/jsonvalue"
 )
 
 // rootWords maps the word after '$' to its root.
@@ -469,7 +471,7 @@ func (r *Reference) PointerHint() string {
 		if s.IsIndex {
 			b.WriteString(itoa(s.Index))
 		} else {
-			b.WriteString(EscapePointerToken(s.Name))
+			b.WriteString(jsonvalue.EscapeToken(s.Name))
 		}
 	}
 	return b.String()

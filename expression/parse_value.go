@@ -115,7 +115,7 @@ func CompileValue(v any) (Value, error) {
 }
 
 func compileString(s string) (Value, error) {
-	if StartsExpression(s, 0) {
+	if startsExpression(s, 0) {
 		e, err := Parse(s)
 		if !hasSpace(s) {
 			if err != nil {

@@ -18,10 +18,10 @@ func Pointer(value any, ptr string) (any, bool) {
 	return jsonvalue.Walk(value, ptr, member)
 }
 
-// ParsePointer splits an RFC 6901 pointer into its decoded reference
+// parsePointer splits an RFC 6901 pointer into its decoded reference
 // tokens. The error (an *Error) points at a malformed escape or a missing
 // leading '/'.
-func ParsePointer(ptr string) ([]string, error) {
+func parsePointer(ptr string) ([]string, error) {
 	if err := checkPointer(ptr, 0); err != nil {
 		err.Input = ptr
 		return nil, err
@@ -44,13 +44,10 @@ func splitPointer(ptr string) []string {
 	return toks
 }
 
-// EscapePointerToken escapes '~' and '/' in a reference token.
-func EscapePointerToken(tok string) string { return jsonvalue.EscapeToken(tok) }
-
 // member returns v[tok] for a pointer token.
 func member(v any, tok string) (any, bool) {
 	if h, ok := v.(http.Header); ok {
-		return HeaderValue(h, tok)
+		return headerValue(h, tok)
 	}
 	return jsonvalue.Member(v, tok)
 }
@@ -86,10 +83,10 @@ func applySelector(v any, s *Selector) (any, bool) {
 	return nil, false
 }
 
-// HeaderValue looks a header up case-insensitively (decisions E6) and
+// headerValue looks a header up case-insensitively (decisions E6) and
 // returns its single value: the only value, or several values joined with
 // ", " as RFC 9110 §5.3 allows.
-func HeaderValue(h http.Header, name string) (string, bool) {
+func headerValue(h http.Header, name string) (string, bool) {
 	vs, ok := h[name]
 	if !ok {
 		vs, ok = h[http.CanonicalHeaderKey(name)]

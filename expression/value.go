@@ -247,11 +247,11 @@ func lengthOf(v any) (int, bool) {
 	return 0, false
 }
 
-// Stringify returns the text form of a value as it is inserted into a
+// stringify returns the text form of a value as it is inserted into a
 // template (decisions E1): strings and []byte as they are, null as the
 // empty string, numbers and booleans in their JSON form, arrays and objects
 // as JSON (object members sorted by name).
-func Stringify(v any) string {
+func stringify(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -264,10 +264,10 @@ func Stringify(v any) string {
 	case json.Number:
 		return string(x)
 	}
-	return string(AppendJSON(nil, v))
+	return string(appendJSON(nil, v))
 }
 
-// AppendJSON appends the JSON encoding of a JSON-like value to buf without
+// appendJSON appends the JSON encoding of a JSON-like value to buf without
 // reflection: nil, bool, string, []byte (as a string), the numeric types,
 // json.Number, []any, []string, map[string]any, map[string]string and
 // http.Header. Other types are encoded as JSON strings of their Go value.
@@ -279,7 +279,7 @@ func Stringify(v any) string {
 // 1109 and 11075); its form is also the template form of decisions E1,
 // which encoding/json does not write for []byte, U+2028 and U+2029
 // (docs/performance.md, section hotpath).
-func AppendJSON(buf []byte, v any) []byte {
+func appendJSON(buf []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
 		return append(buf, "null"...)
@@ -300,7 +300,7 @@ func AppendJSON(buf []byte, v any) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = AppendJSON(buf, e)
+			buf = appendJSON(buf, e)
 		}
 		return append(buf, ']')
 	case []string:
@@ -325,7 +325,7 @@ func AppendJSON(buf []byte, v any) []byte {
 			}
 			buf = appendJSONString(buf, k)
 			buf = append(buf, ':')
-			buf = AppendJSON(buf, x[k])
+			buf = appendJSON(buf, x[k])
 		}
 		return append(buf, '}')
 	case map[string]string:
@@ -333,13 +333,13 @@ func AppendJSON(buf []byte, v any) []byte {
 		for k, s := range x {
 			m[k] = s
 		}
-		return AppendJSON(buf, m)
+		return appendJSON(buf, m)
 	case http.Header:
 		m := make(map[string]any, len(x))
 		for k, s := range x {
 			m[k] = strings.Join(s, ", ")
 		}
-		return AppendJSON(buf, m)
+		return appendJSON(buf, m)
 	}
 	if n, ok := jsonvalue.ToNumber(v); ok {
 		if i, ok := n.Int(); ok {
@@ -408,7 +408,7 @@ func describe(v any) string {
 	case []byte:
 		return truncate(strconv.Quote(string(x)))
 	}
-	return truncate(string(AppendJSON(nil, v)))
+	return truncate(string(appendJSON(nil, v)))
 }
 
 func truncate(s string) string {

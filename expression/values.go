@@ -34,24 +34,24 @@ type Values struct {
 	// "inputs" to the components by key.
 	Components map[string]map[string]any
 	// Secret, when set, says which references hold secrets; their values
-	// are shown as "***" in failure details (see SecretChecker).
+	// are shown as "***" in failure details (see secretChecker).
 	Secret func(ref *Reference) bool
 }
 
-// SecretChecker is an optional interface of an Env. When IsSecret reports
+// secretChecker is an optional interface of an Env. When IsSecret reports
 // true for a reference, failure details (Outcome.Detail) show "***"
 // instead of its value. Values are never written anywhere else.
-type SecretChecker interface {
+type secretChecker interface {
 	IsSecret(ref *Reference) bool
 }
 
-// IsSecret implements SecretChecker with the Secret field.
+// IsSecret implements secretChecker with the Secret field.
 func (v *Values) IsSecret(ref *Reference) bool {
 	return v.Secret != nil && v.Secret(ref)
 }
 
 func isSecret(env Env, ref *Reference) bool {
-	sc, ok := env.(SecretChecker)
+	sc, ok := env.(secretChecker)
 	return ok && sc.IsSecret(ref)
 }
 
@@ -123,7 +123,7 @@ func lookup(m map[string]any, name string) (any, bool) {
 }
 
 func header(h http.Header, name string) (any, bool) {
-	s, ok := HeaderValue(h, name)
+	s, ok := headerValue(h, name)
 	if !ok {
 		return nil, false
 	}

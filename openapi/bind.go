@@ -112,9 +112,9 @@ func (op *Operation) Parameters(ctx context.Context) ([]Parameter, error) {
 	return append([]Parameter(nil), b.params...), nil
 }
 
-// RequestMediaTypes returns the request body media types the operation
+// requestMediaTypes returns the request body media types the operation
 // declares, in document order (Swagger 2.0: consumes).
-func (op *Operation) RequestMediaTypes(ctx context.Context) ([]string, error) {
+func (op *Operation) requestMediaTypes(ctx context.Context) ([]string, error) {
 	b, err := op.bind(ctx)
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ type RequestShape struct {
 	// Parameters are the declared parameters (as Parameters returns them).
 	Parameters []Parameter
 	// MediaTypes are the request body media types in document order (as
-	// RequestMediaTypes returns them); empty when the operation declares no
+	// requestMediaTypes returns them); empty when the operation declares no
 	// body.
 	MediaTypes []string
 	// BodyRequired reports whether the request body is required (OpenAPI
@@ -138,7 +138,7 @@ type RequestShape struct {
 
 // RequestShape returns the operation's declared parameters and request
 // body: the request layer of its binding (the same as Parameters and
-// RequestMediaTypes), which reads the node tree without loading schemas or
+// requestMediaTypes), which reads the node tree without loading schemas or
 // kin-openapi, so that checking every step of a large document stays cheap.
 func (op *Operation) RequestShape(ctx context.Context) (RequestShape, error) {
 	b, err := op.bind(ctx)

@@ -193,7 +193,7 @@ func TestLazyMistCorpus(t *testing.T) {
 	ops := lz.Operations()
 	for _, op := range []*Operation{ops[0], ops[len(ops)/2], ops[len(ops)-1]} {
 		a, errA := op.Parameters(context.Background())
-		b, errB := full.OperationByPath(op.Path, op.Method).Parameters(context.Background())
+		b, errB := full.operationByPath(op.Path, op.Method).Parameters(context.Background())
 		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: %v %v / %v %v", op, a, errA, b, errB)
 		}

@@ -421,12 +421,12 @@ func (d *Description) OperationsByIDFold(id string) []*Operation {
 	return out
 }
 
-// OperationByPath returns the operation at the path template and method
+// operationByPath returns the operation at the path template and method
 // (method compared case-insensitively), or nil. The path must match a key of
 // the document's paths object exactly; when none does, templates are compared
 // ignoring parameter names ("/a/{x}" matches "/a/{id}") and a unique match is
 // returned.
-func (d *Description) OperationByPath(path, method string) *Operation {
+func (d *Description) operationByPath(path, method string) *Operation {
 	if d == nil {
 		return nil
 	}
@@ -464,7 +464,7 @@ func (d *Description) ResolveOperationPath(pointer string) (*Operation, error) {
 	if !isMethod(strings.ToLower(toks[2])) {
 		return nil, fmt.Errorf("openapi: operation pointer %q: %q is not an HTTP method", pointer, toks[2])
 	}
-	op := d.OperationByPath(toks[1], toks[2])
+	op := d.operationByPath(toks[1], toks[2])
 	if op == nil {
 		return nil, fmt.Errorf("openapi: no operation %s %s in %s", strings.ToUpper(toks[2]), toks[1], locString(d.URL))
 	}

@@ -98,13 +98,13 @@ func TestParseIndexesOperations(t *testing.T) {
 	if l := d.OperationsByIDFold("listpets"); len(l) != 1 || l[0].OperationID != "listPets" {
 		t.Errorf("fold listpets = %v", l)
 	}
-	if op := d.OperationByPath("/pets", "post"); op == nil || op.OperationID != "createPet" {
+	if op := d.operationByPath("/pets", "post"); op == nil || op.OperationID != "createPet" {
 		t.Errorf("by path = %v", op)
 	}
-	if op := d.OperationByPath("/pets/{id}", "GET"); op == nil || op.OperationID != "getPet" {
+	if op := d.operationByPath("/pets/{id}", "GET"); op == nil || op.OperationID != "getPet" {
 		t.Errorf("by normalised template = %v", op)
 	}
-	if op := d.OperationByPath("/pets", "PUT"); op != nil {
+	if op := d.operationByPath("/pets", "PUT"); op != nil {
 		t.Errorf("PUT /pets = %v", op)
 	}
 	// servers and security
@@ -358,7 +358,7 @@ func FuzzParse(f *testing.F) {
 			if op.Method == "" || !strings.HasPrefix(op.Path, "/") {
 				t.Fatalf("bad operation %+v", op)
 			}
-			if d.OperationByPath(op.Path, op.Method) == nil {
+			if d.operationByPath(op.Path, op.Method) == nil {
 				t.Fatalf("operation %v not found by path", op)
 			}
 			ptr := "/paths/" + strings.ReplaceAll(strings.ReplaceAll(op.Path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(op.Method)

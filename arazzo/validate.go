@@ -235,7 +235,7 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 // checkAction checks a success or failure action (steps is nil for
 // actions declared in components, whose stepId depends on the user) and
 // stores the workflow it names, resolved, in *target.
-func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step, target **Target) {
+func (v *validator) checkAction(m Meta, r *Reusable, kind string, typ ActionType, stepID, wfID string, steps map[string]*Step, target **Target) {
 	if r != nil {
 		v.checkReusable(r, kind)
 		return

@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"fmt"
+
+	"github.com/weftflow/weft/arazzo"
 )
 
 // execSteps runs the steps of a workflow from the first, following the
@@ -95,7 +97,7 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 			} else if !pass {
 				continue
 			}
-			if a.typ == "retry" && retries[a] >= a.retryLimit {
+			if a.typ == arazzo.ActionRetry && retries[a] >= a.retryLimit {
 				continue
 			}
 			chosen = a
@@ -109,11 +111,11 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 		}
 		rec.ActionName = chosen.name
 		switch chosen.typ {
-		case "end":
+		case arazzo.ActionEnd:
 			rec.Action = "end"
 			ru.emit(rec)
 			return flow{kind: flowEnd, status: StatusFailed, reason: reason}, nil
-		case "goto":
+		case arazzo.ActionGoto:
 			fl, err := ru.gotoFlow(ctx, f, env, chosen)
 			if err != nil {
 				rec.Action = "error"
@@ -122,7 +124,7 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 			}
 			ru.finishFlow(rec, fl, chosen.name)
 			return fl, nil
-		case "retry":
+		case arazzo.ActionRetry:
 			retries[chosen]++
 			rec.Action = "retry"
 			ru.emit(rec)
@@ -200,9 +202,9 @@ func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchan
 			continue
 		}
 		switch a.typ {
-		case "end":
+		case arazzo.ActionEnd:
 			return flow{kind: flowEnd, status: StatusSucceeded}, a.name, nil
-		case "goto":
+		case arazzo.ActionGoto:
 			fl, err := ru.gotoFlow(ctx, f, env, a)
 			return fl, a.name, err
 		}

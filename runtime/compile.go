@@ -95,7 +95,7 @@ type criterion struct {
 
 type action struct {
 	name       string
-	typ        string
+	typ        arazzo.ActionType
 	stepID     string
 	workflowID string
 	target     *workflow // goto/retry workflow target

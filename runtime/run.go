@@ -24,8 +24,10 @@ func (r *Runner) Workflows() []string {
 //
 // The error is for failures to run: unknown workflow, invalid inputs, a
 // cancelled context, a limit reached. A workflow that ran and failed is a
-// Result whose Status is StatusFailed, with Error saying why. When an
-// error is returned after steps ran, the partial Result is returned too.
+// Result whose Status is StatusFailed, with Error saying why and Err the
+// *StepError to inspect. When an error is returned after steps ran, the
+// partial Result is returned too, its Err naming the step that was
+// executing.
 func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]any) (*Result, error) {
 	w := r.entry[workflowID]
 	if w == nil {

@@ -139,5 +139,5 @@ func (ru *run) finish(ctx context.Context, sr *stepRun, action string) {
 	for i := range rec.FailedCriteria {
 		rec.FailedCriteria[i].Detail = ru.masker.mask(rec.FailedCriteria[i].Detail)
 	}
-	ru.publish(ctx, stepEvent{info: sr.info, rec: rec})
+	ru.publish(ctx, stepEvent{info: sr.info(), rec: rec})
 }

@@ -25,12 +25,16 @@ type stepRun struct {
 	rec     StepRecord
 	ex      exchange
 	env     env
-	info    StepInfo
 	pbuf    [2]openapi.ParamValue
 	missing []string // references that evaluated to null, with repeats
 	// cause is why the step failed, nil when it succeeded: the Cause of
 	// the workflow's *StepError when no failure action recovers.
 	cause error
+}
+
+// info identifies the execution for the Observer.
+func (sr *stepRun) info() StepInfo {
+	return StepInfo{RunID: sr.env.ru.id, WorkflowID: sr.rec.WorkflowID, StepID: sr.rec.StepID, Attempt: sr.rec.Attempt}
 }
 
 // fail records that the step failed because of err; the first cause
@@ -89,11 +93,10 @@ func (ru *run) startStep(ctx context.Context, f *frame, st *step, attempt int) (
 	}
 	ru.executions++
 	sr := &stepRun{
-		rec:  StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed},
-		info: StepInfo{RunID: ru.id, WorkflowID: f.w.id, StepID: st.id, Attempt: attempt},
+		rec: StepRecord{WorkflowID: f.w.id, StepID: st.id, Attempt: attempt, Status: StatusFailed},
 	}
 	sr.env = env{ru: ru, f: f, ex: &sr.ex}
-	ru.publish(ctx, stepEvent{info: sr.info})
+	ru.publish(ctx, stepEvent{info: sr.info()})
 	sr.rec.Started = time.Now()
 	return sr, nil
 }
@@ -166,8 +169,9 @@ func (ru *run) callWorkflow(ctx context.Context, sr *stepRun, st *step, params [
 // response: validation (WithResponseValidation) and, for a step without
 // success criteria, the status code.
 func (ru *run) callOperation(ctx context.Context, sr *stepRun, st *step, ops []openapi.ParamValue) (made bool, err error) {
-	rec, ex, info := &sr.rec, &sr.ex, sr.info
-	b, err := ru.requestBody(sr, st)
+	rec, ex, info := &sr.rec, &sr.ex, sr.info()
+	var body openapi.Body // on the stack: BuildRequest does not keep it
+	b, err := ru.requestBody(sr, st, &body)
 	if err != nil {
 		sr.fail(err)
 		return false, nil
@@ -226,13 +230,13 @@ func (ru *run) callOperation(ctx context.Context, sr *stepRun, st *step, ops []o
 	return true, nil
 }
 
-// requestBody evaluates the step's request body and its replacements
-// (nil when the step has no requestBody).
-func (ru *run) requestBody(sr *stepRun, st *step) (*openapi.Body, error) {
+// requestBody evaluates the step's request body and its replacements into
+// b, returning it (nil when the step has no requestBody).
+func (ru *run) requestBody(sr *stepRun, st *step, b *openapi.Body) (*openapi.Body, error) {
 	if st.body == nil {
 		return nil, nil
 	}
-	b := &openapi.Body{ContentType: st.body.contentType}
+	b.ContentType = st.body.contentType
 	if st.body.hasPayload && st.body.payload != nil {
 		v, miss, err := st.body.payload.Eval(&sr.env)
 		sr.missing = append(sr.missing, miss...)

@@ -601,13 +601,13 @@ func (d *decoder) decodeRequestBody(n *yaml.Node, ptr string) *RequestBody {
 }
 
 // actionFields decodes the fields shared by success and failure actions.
-func (d *decoder) actionFields(n *yaml.Node, ptr string, name, typ, wf, step *string, crit *[]*Criterion, params *[]*Parameter) {
+func (d *decoder) actionFields(n *yaml.Node, ptr string, name *string, typ *ActionType, wf, step *string, crit *[]*Criterion, params *[]*Parameter) {
 	for _, p := range pairs(n) {
 		switch p.key {
 		case "name":
 			*name = str(p.v)
 		case "type":
-			*typ = str(p.v)
+			*typ = ActionType(str(p.v))
 		case "workflowId":
 			*wf = str(p.v)
 		case "stepId":

@@ -203,11 +203,20 @@ type Reusable struct {
 	Step *Step
 }
 
+// ActionType is the type of a success or failure action, as the document
+// wrote it. The known types are the constants below; a document may hold
+// another value, which the validator reports.
+type ActionType string
+
 // Action types.
 const (
-	ActionEnd   = "end"
-	ActionGoto  = "goto"
-	ActionRetry = "retry"
+	// ActionEnd ends the workflow.
+	ActionEnd ActionType = "end"
+	// ActionGoto transfers to a step of the same workflow or to another
+	// workflow.
+	ActionGoto ActionType = "goto"
+	// ActionRetry runs the step again (failure actions only).
+	ActionRetry ActionType = "retry"
 )
 
 // SuccessAction is a Success Action Object, or a Reusable reference to one
@@ -215,7 +224,7 @@ const (
 type SuccessAction struct {
 	Meta
 	Name       string
-	Type       string
+	Type       ActionType
 	WorkflowID string
 	StepID     string
 	Criteria   []*Criterion
@@ -239,7 +248,7 @@ type SuccessAction struct {
 type FailureAction struct {
 	Meta
 	Name       string
-	Type       string
+	Type       ActionType
 	WorkflowID string
 	StepID     string
 	// RetryAfter is in seconds; nil when absent.

@@ -270,7 +270,7 @@ func (v *validator) checkReusable(r *Reusable, kind string) any {
 // *step. A reference to a component action resolves the component and,
 // in a workflow, the component's stepId among that workflow's steps
 // (kept in r.Step).
-func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID string, steps map[string]*Step, target **Target, step **Step) {
+func (v *validator) checkAction(m Meta, r *Reusable, kind string, typ ActionType, stepID, wfID string, steps map[string]*Step, target **Target, step **Step) {
 	if r != nil {
 		c := v.checkReusable(r, kind)
 		switch a := c.(type) {

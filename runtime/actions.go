@@ -3,10 +3,14 @@ package runtime
 import (
 	"context"
 	"fmt"
+
+	"github.com/weftflow/weft/arazzo"
 )
 
 // execSteps runs the steps of a workflow from the first, following the
-// actions (decisions F1–F5).
+// actions (decisions F1–F5). A step that stops the run (err) is named by
+// the *StepError err becomes, unless a step of a workflow it called
+// already is.
 func (ru *run) execSteps(ctx context.Context, f *frame) (*wfResult, error) {
 	w := f.w
 	i := 0
@@ -14,7 +18,8 @@ func (ru *run) execSteps(ctx context.Context, f *frame) (*wfResult, error) {
 		st := w.steps[i]
 		out, err := ru.visitStep(ctx, f, st)
 		if err != nil {
-			return &wfResult{status: StatusFailed, reason: err.Error(), failedStep: st.id}, err
+			err = stepStopped(w, st, err)
+			return &wfResult{status: StatusFailed, err: err, failedStep: st.id}, err
 		}
 		switch out.kind {
 		case flowNext:
@@ -22,27 +27,47 @@ func (ru *run) execSteps(ctx context.Context, f *frame) (*wfResult, error) {
 		case flowGotoStep:
 			i = out.step
 		case flowEnd:
-			res := &wfResult{status: out.status, reason: out.reason}
+			res := &wfResult{status: out.status}
 			if out.status == StatusFailed {
+				res.err = &StepError{WorkflowID: w.id, StepID: st.id, Cause: out.cause}
 				res.failedStep = st.id
 			}
 			return res, nil
 		case flowFail:
-			return &wfResult{status: StatusFailed, reason: out.reason, failedStep: st.id}, nil
+			return &wfResult{status: StatusFailed, err: &StepError{WorkflowID: w.id, StepID: st.id, Cause: out.cause}, failedStep: st.id}, nil
 		case flowGotoWorkflow:
 			// One-way transfer (decisions F4).
 			tr, err := ru.runWorkflow(ctx, out.target, out.inputs, f.depth+1)
 			if err != nil {
-				return &wfResult{status: StatusFailed, reason: err.Error(), failedStep: st.id}, err
+				err = stepStopped(w, st, err)
+				return &wfResult{status: StatusFailed, err: err, failedStep: st.id}, err
 			}
-			res := &wfResult{status: tr.status, reason: tr.reason, failedStep: tr.failedStep}
-			if tr.status != StatusSucceeded && res.reason != "" {
-				res.reason = fmt.Sprintf("workflow %q (reached by goto from step %q) failed: %s", out.target.id, st.id, tr.reason)
+			res := &wfResult{status: tr.status, err: tr.err, failedStep: tr.failedStep}
+			if tr.status != StatusSucceeded && tr.err != nil {
+				res.err = fmt.Errorf("workflow %q (reached by goto from step %q) failed: %w", out.target.id, st.id, tr.err)
 			}
 			return res, nil
 		}
 	}
 	return &wfResult{status: StatusSucceeded}, nil
+}
+
+// stepStopped is err, which stopped the run during step st of w, as a
+// *StepError naming st, unless it already names a step.
+func stepStopped(w *workflow, st *step, err error) error {
+	if _, ok := err.(*StepError); ok {
+		return err
+	}
+	return &StepError{WorkflowID: w.id, StepID: st.id, Cause: err}
+}
+
+// stopCause is the error that stopped a run, without the *StepError
+// naming the step (see stepStopped).
+func stopCause(err error) error {
+	if se, ok := err.(*StepError); ok {
+		return se.Cause
+	}
+	return err
 }
 
 type flowKind int
@@ -62,7 +87,7 @@ type flow struct {
 	target *workflow
 	inputs map[string]any
 	status Status
-	reason string
+	cause  error // why the step failed, for flowFail and a failed flowEnd
 }
 
 // visitStep executes a step, with its retries, and decides where to go.
@@ -71,125 +96,111 @@ func (ru *run) visitStep(ctx context.Context, f *frame, st *step) (flow, error) 
 	attempt := 0
 	for {
 		attempt++
-		rec, ex, ok, err := ru.execStep(ctx, f, st, attempt)
+		sr, err := ru.execStep(ctx, f, st, attempt)
 		if err != nil {
-			ru.finish(rec, "error")
+			ru.finish(ctx, sr, "error")
 			return flow{}, err
 		}
-		if ok {
-			fl, name, err := ru.chooseSuccess(ctx, f, st, ex)
+		if sr.cause == nil {
+			fl, name, err := ru.chooseSuccess(ctx, f, st, &sr.env)
 			if err != nil {
-				ru.finish(rec, "error")
+				ru.finish(ctx, sr, "error")
 				return flow{}, err
 			}
-			ru.finishFlow(rec, fl, name)
+			ru.finishFlow(ctx, sr, fl, name)
 			return fl, nil
 		}
-		// Failure: find the first matching failure action (F1), skipping
-		// retries whose limit is used up (F5).
-		env := &env{ru: ru, f: f, ex: ex}
-		var chosen *action
-		for _, a := range st.onFail {
-			if pass, err := ru.criteriaPass(ctx, env, a.criteria); err != nil {
-				ru.finish(rec, "error")
-				return flow{}, err
-			} else if !pass {
-				continue
-			}
-			if a.typ == "retry" && retries[a] >= a.retryLimit {
-				continue
-			}
-			chosen = a
-			break
+		chosen, err := ru.chooseFailure(ctx, st, &sr.env, retries)
+		if err != nil {
+			ru.finish(ctx, sr, "error")
+			return flow{}, err
 		}
-		reason := ru.failureReason(st, rec)
 		if chosen == nil {
-			rec.Action = "fail"
-			ru.emit(rec)
-			return flow{kind: flowFail, reason: reason}, nil
+			ru.finish(ctx, sr, "fail")
+			return flow{kind: flowFail, cause: sr.cause}, nil
 		}
-		rec.ActionName = chosen.name
+		sr.rec.ActionName = chosen.name
 		switch chosen.typ {
-		case "end":
-			rec.Action = "end"
-			ru.emit(rec)
-			return flow{kind: flowEnd, status: StatusFailed, reason: reason}, nil
-		case "goto":
-			fl, err := ru.gotoFlow(ctx, f, env, chosen)
+		case arazzo.ActionEnd:
+			ru.finish(ctx, sr, "end")
+			return flow{kind: flowEnd, status: StatusFailed, cause: sr.cause}, nil
+		case arazzo.ActionGoto:
+			fl, err := ru.gotoFlow(ctx, f, &sr.env, chosen)
 			if err != nil {
-				rec.Action = "error"
-				ru.emit(rec)
+				ru.finish(ctx, sr, "error")
 				return flow{}, err
 			}
-			ru.finishFlow(rec, fl, chosen.name)
+			ru.finishFlow(ctx, sr, fl, chosen.name)
 			return fl, nil
-		case "retry":
+		case arazzo.ActionRetry:
 			retries[chosen]++
-			rec.Action = "retry"
-			ru.emit(rec)
-			wait := ru.retryDelay(chosen, ex)
-			if err := ru.r.cfg.sleep(ctx, wait); err != nil {
+			ru.finish(ctx, sr, "retry")
+			if err := ru.retry(ctx, f, &sr.env, chosen); err != nil {
 				return flow{}, err
 			}
-			if chosen.stepID != "" {
-				if err := ru.runSideStep(ctx, f, chosen.step); err != nil {
-					return flow{}, err
-				}
-			}
-			if chosen.target != nil {
-				in, err := ru.actionInputs(env, chosen)
-				if err != nil {
-					return flow{}, err
-				}
-				if _, err := ru.runWorkflow(ctx, chosen.target, in, f.depth+1); err != nil {
-					return flow{}, err
-				}
-			}
-			continue
 		default:
-			rec.Action = "fail"
-			ru.emit(rec)
-			return flow{kind: flowFail, reason: reason}, nil
+			ru.finish(ctx, sr, "fail")
+			return flow{kind: flowFail, cause: sr.cause}, nil
 		}
 	}
 }
 
-func (ru *run) failureReason(st *step, rec *StepRecord) string {
-	switch {
-	case rec.Error != "":
-		return fmt.Sprintf("step %q: %s", st.id, rec.Error)
-	case len(rec.FailedCriteria) > 0:
-		fc := rec.FailedCriteria[0]
-		msg := fmt.Sprintf("step %q: success criterion %q failed", st.id, fc.Condition)
-		if fc.Detail != "" {
-			msg += ": " + fc.Detail
+// chooseFailure returns the first failure action whose criteria pass (F1),
+// skipping retries whose limit is used up (F5); nil when none does.
+func (ru *run) chooseFailure(ctx context.Context, st *step, env *env, retries map[*action]int) (*action, error) {
+	for _, a := range st.onFail {
+		if pass, err := ru.criteriaPass(ctx, env, a.criteria); err != nil {
+			return nil, err
+		} else if !pass {
+			continue
 		}
-		return msg
-	case st.callee != nil:
-		return fmt.Sprintf("step %q: workflow %q failed", st.id, st.callee.id)
-	default:
-		return fmt.Sprintf("step %q: unexpected status %d", st.id, rec.StatusCode)
+		if a.typ == arazzo.ActionRetry && retries[a] >= a.retryLimit {
+			continue
+		}
+		return a, nil
 	}
+	return nil, nil
+}
+
+// retry waits before retrying the step, then runs the action's step or
+// workflow, if it names one.
+func (ru *run) retry(ctx context.Context, f *frame, env *env, a *action) error {
+	if err := ru.r.cfg.sleep(ctx, ru.retryDelay(a, env.ex)); err != nil {
+		return err
+	}
+	if a.stepID != "" {
+		if err := ru.runSideStep(ctx, f, a.step); err != nil {
+			return err
+		}
+	}
+	if a.target != nil {
+		in, err := ru.actionInputs(env, a)
+		if err != nil {
+			return err
+		}
+		if _, err := ru.runWorkflow(ctx, a.target, in, f.depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runSideStep runs the step at index i once (a retry target), recording
 // its outputs and ignoring its actions.
 func (ru *run) runSideStep(ctx context.Context, f *frame, i int) error {
-	rec, _, _, err := ru.execStep(ctx, f, f.w.steps[i], 1)
+	st := f.w.steps[i]
+	sr, err := ru.execStep(ctx, f, st, 1)
 	if err != nil {
-		ru.finish(rec, "error")
-		return err
+		ru.finish(ctx, sr, "error")
+		return stepStopped(f.w, st, err)
 	}
-	rec.Action = "next"
-	ru.emit(rec)
+	ru.finish(ctx, sr, "next")
 	return nil
 }
 
-func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchange) (flow, string, error) {
-	if len(st.onOK) == 0 {
-		return flow{kind: flowNext}, "", nil
-	}
-	env := &env{ru: ru, f: f, ex: ex}
+// chooseSuccess returns where the first success action whose criteria
+// pass goes, and its name; flowNext when none does.
+func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, env *env) (flow, string, error) {
 	for _, a := range st.onOK {
 		if pass, err := ru.criteriaPass(ctx, env, a.criteria); err != nil {
 			return flow{}, "", err
@@ -197,9 +208,9 @@ func (ru *run) chooseSuccess(ctx context.Context, f *frame, st *step, ex *exchan
 			continue
 		}
 		switch a.typ {
-		case "end":
+		case arazzo.ActionEnd:
 			return flow{kind: flowEnd, status: StatusSucceeded}, a.name, nil
-		case "goto":
+		case arazzo.ActionGoto:
 			fl, err := ru.gotoFlow(ctx, f, env, a)
 			return fl, a.name, err
 		}

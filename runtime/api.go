@@ -23,8 +23,20 @@ type Result struct {
 	// Outputs are the workflow's outputs, evaluated as far as they resolve,
 	// with known secret values masked.
 	Outputs map[string]any
-	// Error says why the workflow failed ("" when it succeeded).
+	// Error says why the workflow failed ("" when it succeeded), secrets
+	// masked: the text reports show.
 	Error string
+	// Err is why the workflow failed, for a Go caller to inspect with
+	// errors.Is and errors.As (nil when it succeeded). When the workflow
+	// failed at a step, or a run was stopped during one, it is a
+	// *StepError naming the step, whose Cause is a *CriterionError, a
+	// *StatusError, a *TransportError, a *LimitError (errors.Is(err,
+	// ErrMaxSteps)), a context error, or the failure of a called workflow
+	// wrapping that workflow's *StepError; a failed dependency wraps the
+	// dependency's error. Its text, and the text of every error it wraps,
+	// has secrets masked. Err.Error() may differ from Error: a stopped run
+	// reports the cause alone in Error.
+	Err error `json:"-"`
 	// FailedStep is the step id the workflow failed at, if any.
 	FailedStep string
 	Duration   time.Duration

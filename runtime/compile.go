@@ -91,7 +91,7 @@ type criterion struct {
 
 type action struct {
 	name       string
-	typ        string
+	typ        arazzo.ActionType
 	stepID     string
 	step       int // index in the workflow's steps of stepID's step
 	workflowID string

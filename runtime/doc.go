@@ -17,7 +17,9 @@
 // Run's error is reserved for failures to run: an unknown workflow, inputs
 // that do not satisfy the schema (*InputError), a cancelled context, or a
 // limit reached (*LimitError). A workflow that ran and failed is a Result
-// with Status StatusFailed, Error saying why and FailedStep saying where.
+// with Status StatusFailed, Error saying why and FailedStep saying where;
+// its Err is a *StepError for errors.As, whose Cause is a *CriterionError,
+// a *StatusError, a *TransportError or a *LimitError.
 //
 // The rules the runner follows where the Arazzo specification is silent
 // are listed in docs/semantics.md at the root of the repository, each with

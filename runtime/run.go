@@ -24,8 +24,10 @@ func (r *Runner) Workflows() []string {
 //
 // The error is for failures to run: unknown workflow, invalid inputs, a
 // cancelled context, a limit reached. A workflow that ran and failed is a
-// Result whose Status is StatusFailed, with Error saying why. When an
-// error is returned after steps ran, the partial Result is returned too.
+// Result whose Status is StatusFailed, with Error saying why and Err the
+// *StepError to inspect. When an error is returned after steps ran, the
+// partial Result is returned too, its Err naming the step that was
+// executing.
 func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]any) (*Result, error) {
 	w := r.entry[workflowID]
 	if w == nil {
@@ -45,10 +47,10 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	}
 	ru.log = r.cfg.logger
 	if ru.log.Handler() != slog.DiscardHandler {
-		ru.log = ru.log.With("run_id", ru.id)
+		ru.log = ru.log.With(LogKeyRunID, ru.id)
 	}
 	ru.result = &Result{RunID: ru.id, WorkflowID: workflowID}
-	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String("workflow_id", workflowID))
+	ru.log.LogAttrs(ctx, slog.LevelInfo, "run started", slog.String(LogKeyWorkflow, workflowID))
 	res, err := ru.runWorkflow(ctx, w, inputs, 0)
 	ru.endRequests()
 	out := ru.result
@@ -56,22 +58,25 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	if res != nil {
 		out.Status = res.status
 		out.Outputs = ru.masker.maskValue(res.outputs).(map[string]any)
-		out.Error = ru.masker.mask(res.reason)
 		out.FailedStep = res.failedStep
 	}
 	if err != nil {
+		cause := stopCause(err)
 		out.Status = StatusFailed
-		if out.Error == "" {
-			out.Error = ru.masker.mask(err.Error())
-		}
-		ru.log.LogAttrs(ctx, slog.LevelError, "run aborted", slog.String("workflow_id", workflowID), slog.String("error", ru.masker.mask(err.Error())))
+		out.Err = ru.masker.maskError(err)
+		out.Error = ru.masker.mask(cause.Error())
+		ru.log.LogAttrs(ctx, slog.LevelError, "run aborted", slog.String(LogKeyWorkflow, workflowID), slog.String(LogKeyError, out.Error))
 		var ie *InputError
-		if errors.As(err, &ie) && len(out.Steps) == 0 {
-			return nil, err
+		if errors.As(cause, &ie) && len(out.Steps) == 0 {
+			return nil, cause
 		}
-		return out, maskedError{err, &ru.masker}
+		return out, ru.masker.maskError(cause)
 	}
-	ru.log.LogAttrs(ctx, slog.LevelInfo, "run finished", slog.String("workflow_id", workflowID), slog.String("status", string(out.Status)))
+	if res.err != nil {
+		out.Err = ru.masker.maskError(res.err)
+		out.Error = ru.masker.mask(res.err.Error())
+	}
+	ru.log.LogAttrs(ctx, slog.LevelInfo, "run finished", slog.String(LogKeyWorkflow, workflowID), slog.String(LogKeyStatus, string(out.Status)))
 	return out, nil
 }
 
@@ -105,9 +110,11 @@ type run struct {
 
 // wfResult is the outcome of one workflow execution.
 type wfResult struct {
-	status     Status
-	outputs    map[string]any
-	reason     string
+	status  Status
+	outputs map[string]any
+	// err says why the workflow failed (nil when it succeeded): a
+	// *StepError, or an error wrapping one.
+	err        error
 	failedStep string
 }
 
@@ -134,7 +141,7 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 				if !errors.As(err, &ie) {
 					return nil, err
 				}
-				dr = &wfResult{status: StatusFailed, reason: err.Error()}
+				dr = &wfResult{status: StatusFailed, err: stopCause(err)}
 			}
 			if ru.deps == nil {
 				ru.deps = map[*workflow]*wfResult{}
@@ -142,7 +149,7 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 			ru.deps[d] = dr
 		}
 		if dr.status != StatusSucceeded {
-			return &wfResult{status: StatusFailed, reason: fmt.Sprintf("dependency %q failed: %s", d.id, dr.reason)}, nil
+			return &wfResult{status: StatusFailed, err: fmt.Errorf("dependency %q failed: %w", d.id, dr.err)}, nil
 		}
 	}
 	in, err := ru.prepareInputs(w, inputs)

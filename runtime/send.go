@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -46,7 +45,7 @@ func (ru *run) send(ctx, rctx context.Context, rcancel context.CancelCauseFunc, 
 		if rerr := ru.stopError(ctx, rctx, err); rerr != nil {
 			return nil, rerr
 		}
-		return nil, fmt.Errorf("%s %s: %w", req.HTTP.Method, ru.masker.mask(req.HTTP.URL.Redacted()), unwrapURLError(err))
+		return nil, &TransportError{Method: req.HTTP.Method, URL: ru.masker.mask(req.HTTP.URL.Redacted()), Err: unwrapURLError(err)}
 	}
 	r, err := openapi.ReadResponse(resp, cfg.limits.MaxResponseBytes)
 	if err != nil {

@@ -282,14 +282,7 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind, typ, stepID, wfID str
 }
 
 // source returns the source description called name.
-func (v *validator) source(name string) *SourceDescription {
-	for _, s := range v.doc.SourceDescriptions {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
+func (v *validator) source(name string) *SourceDescription { return v.doc.Source(name) }
 
 // unknownSource reports a $sourceDescriptions name that does not exist.
 func (v *validator) unknownSource(name string, pos Position, ptr string) {

@@ -403,17 +403,38 @@ func (v *validator) checkRefs(sc *exprScope, refs []*expression.Reference, n *ya
 	}
 }
 
-// checkWorkflowRef resolves the workflow id of a $workflows reference: a
-// workflow of this document first, then a workflow of any Arazzo document
-// loaded (directly or transitively) as a source. workflowIds are unique
-// across a description in practice; several matches are ambiguous.
+// checkWorkflowRef reports a $workflows reference whose id names no
+// workflow, or several (see workflowsRef).
 func (v *validator) checkWorkflowRef(r *expression.Reference, pos Position, ptr string) {
-	if findWorkflow(v.doc, r.ID) != nil {
-		return
+	local, found, incomplete := workflowsRef(v.doc, r.ID)
+	switch {
+	case local != nil || len(found) == 1:
+	case len(found) > 1:
+		var where []string
+		for _, s := range found {
+			where = append(where, fmt.Sprintf("%s (source %q)", displayDoc(s.Arazzo, s.URL), s.Name))
+		}
+		v.errorf(pos, ptr, CodeAmbiguousWorkflowReference, "rename the workflows so their ids are unique",
+			"%s: workflow id %q is ambiguous: it names a workflow in %s", r.Text, r.ID, strings.Join(where, " and "))
+	case incomplete:
+		// A source that may declare the workflow did not load: reported there.
+	default:
+		hint := didYouMean(suggest.Closest(r.ID, workflowIDs(v.doc)), "")
+		v.errorf(pos, ptr, CodeUnknownWorkflowReference, hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
 	}
-	var where []string
-	incomplete := false
-	seen := map[*Document]bool{v.doc: true}
+}
+
+// workflowsRef resolves the workflow id of a $workflows reference written
+// in d: a workflow of d first (local), else the workflows with that id of
+// the Arazzo documents loaded (directly or transitively) as sources, one
+// source per document (found); workflowIds are unique across a
+// description in practice, several matches are ambiguous. incomplete
+// reports an Arazzo source that did not load and so may declare it.
+func workflowsRef(d *Document, id string) (local *Workflow, found []*SourceDescription, incomplete bool) {
+	if local = findWorkflow(d, id); local != nil {
+		return local, nil, false
+	}
+	seen := map[*Document]bool{d: true}
 	var walk func(d *Document)
 	walk = func(d *Document) {
 		for _, s := range d.SourceDescriptions {
@@ -427,24 +448,38 @@ func (v *validator) checkWorkflowRef(r *expression.Reference, pos Position, ptr 
 				continue
 			}
 			seen[s.Arazzo] = true
-			if findWorkflow(s.Arazzo, r.ID) != nil {
-				where = append(where, fmt.Sprintf("%s (source %q)", displayDoc(s.Arazzo, s.URL), s.Name))
+			if findWorkflow(s.Arazzo, id) != nil {
+				found = append(found, s)
 			}
 			walk(s.Arazzo)
 		}
 	}
-	walk(v.doc)
-	switch {
-	case len(where) == 1:
-	case len(where) > 1:
-		v.errorf(pos, ptr, CodeAmbiguousWorkflowReference, "rename the workflows so their ids are unique",
-			"%s: workflow id %q is ambiguous: it names a workflow in %s", r.Text, r.ID, strings.Join(where, " and "))
-	case incomplete:
-		// A source that may declare the workflow did not load: reported there.
-	default:
-		hint := didYouMean(suggest.Closest(r.ID, workflowIDs(v.doc)), "")
-		v.errorf(pos, ptr, CodeUnknownWorkflowReference, hint, "%s: no workflow %q in this document or its Arazzo sources", r.Text, r.ID)
+	walk(d)
+	return nil, found, incomplete
+}
+
+// ExpressionWorkflow returns the workflow that $workflows.<id> names in an
+// expression of d, under the validator's rule (decisions F6a): the
+// workflow of d with that id, else the one workflow with that id in the
+// Arazzo documents d loads; nil when there is none or several.
+func (d *Document) ExpressionWorkflow(id string) *Workflow {
+	local, found, _ := workflowsRef(d, id)
+	if local == nil && len(found) == 1 {
+		local = findWorkflow(found[0].Arazzo, id)
 	}
+	return local
+}
+
+// Source returns the (first) source description of d named name; nil
+// when there is none.
+// A $sourceDescriptions.<name> expression of d names it.
+func (d *Document) Source(name string) *SourceDescription {
+	for _, s := range d.SourceDescriptions {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
 }
 
 // displayDoc names a loaded document by its URL.

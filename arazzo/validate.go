@@ -312,14 +312,7 @@ func (v *validator) checkAction(m Meta, r *Reusable, kind string, typ ActionType
 }
 
 // source returns the source description called name.
-func (v *validator) source(name string) *SourceDescription {
-	for _, s := range v.doc.SourceDescriptions {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
+func (v *validator) source(name string) *SourceDescription { return v.doc.Source(name) }
 
 // unknownSource reports a $sourceDescriptions name that does not exist,
 // written at byte from of the scalar n (nil when not known).

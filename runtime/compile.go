@@ -25,6 +25,9 @@ type Runner struct {
 	workflows map[*arazzo.Workflow]*workflow
 	// entry maps the workflow ids of the entry document.
 	entry map[string]*workflow
+	// consts holds the values of the $sourceDescriptions and $components
+	// references of compiled expressions (see link).
+	consts map[*expression.Reference]any
 }
 
 // workflow is a compiled workflow.
@@ -44,6 +47,9 @@ type workflow struct {
 	failure    []*action
 	outputs    []output
 	depends    []*workflow
+	// named maps the $workflows ids of the document's expressions to the
+	// workflows they resolve to (see link); one map per document.
+	named map[string]*workflow
 }
 
 type output struct {
@@ -140,6 +146,7 @@ func NewContext(ctx context.Context, doc *arazzo.Document, opts ...Option) (*Run
 		cfg:       cfg,
 		workflows: map[*arazzo.Workflow]*workflow{},
 		entry:     map[string]*workflow{},
+		consts:    map[*expression.Reference]any{},
 		auth:      &openapi.Authorizer{Credentials: cfg.creds, HTTPClient: cfg.client, MaxResponseBytes: cfg.limits.MaxResponseBytes, TokenTimeout: cfg.limits.RequestTimeout},
 	}
 	c := &compiler{r: r, ctx: ctx, seenDocs: map[*arazzo.Document]bool{}}
@@ -186,6 +193,7 @@ type compiler struct {
 	// arazzo.CodeLimit for a limit); causes the typed errors behind some.
 	diags  arazzo.Diagnostics
 	causes []error
+	cur    *workflow // the workflow being compiled
 }
 
 // collect registers every workflow of doc and of its arazzo sources.
@@ -194,8 +202,9 @@ func (c *compiler) collect(doc *arazzo.Document) {
 		return
 	}
 	c.seenDocs[doc] = true
+	named := map[string]*workflow{}
 	for _, wf := range doc.Workflows {
-		w := &workflow{wf: wf, doc: doc, id: wf.WorkflowID}
+		w := &workflow{wf: wf, doc: doc, id: wf.WorkflowID, named: named}
 		c.r.workflows[wf] = w
 		c.order = append(c.order, w)
 	}
@@ -231,6 +240,7 @@ func (c *compiler) resolved(t *arazzo.Target) *workflow {
 
 func (c *compiler) compileWorkflow(w *workflow) error {
 	wf := w.wf
+	c.cur = w
 	if err := c.ctx.Err(); err != nil {
 		return err
 	}
@@ -353,6 +363,9 @@ func (c *compiler) value(m *arazzo.Meta, v any) expression.Value {
 		c.errorf(m, "%v", err)
 		return nil
 	}
+	if cv != nil {
+		c.link(cv.References())
+	}
 	return cv
 }
 
@@ -385,6 +398,9 @@ func (c *compiler) criteria(cs []*arazzo.Criterion) []*criterion {
 		if err != nil {
 			c.errorf(&cr.Meta, "criterion %q: %v", cr.Condition, err)
 			continue
+		}
+		if cc != nil {
+			c.link(cc.References())
 		}
 		out = append(out, &criterion{c: cr, compiled: cc})
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/expression"
 )
 
@@ -96,12 +97,15 @@ func (e *env) Resolve(ref *expression.Reference) (any, bool) {
 		v, ok := outs[ref.Name]
 		return v, ok
 	case expression.RootWorkflows:
+		// The id was resolved at compile time (see link): two workflows
+		// of different documents may share an id.
+		t := e.f.w.named[ref.ID]
 		var m map[string]any
 		switch ref.Field {
 		case "inputs":
-			m = e.ru.wfInputs[ref.ID]
+			m = e.ru.wfInputs[t]
 		case "outputs":
-			m = e.ru.wfOutputs[ref.ID]
+			m = e.ru.wfOutputs[t]
 		}
 		if m == nil {
 			return nil, false
@@ -111,36 +115,73 @@ func (e *env) Resolve(ref *expression.Reference) (any, bool) {
 		}
 		v, ok := m[ref.Name]
 		return v, ok
-	case expression.RootSourceDescriptions:
-		for _, sd := range e.f.w.doc.SourceDescriptions {
-			if sd.Name != ref.ID {
-				continue
-			}
-			switch ref.Name {
-			case "url":
-				return sd.URL, true
-			case "type":
-				return sd.Type, true
-			case "name":
-				return sd.Name, true
-			}
-			return ref.Name, true
+	case expression.RootSourceDescriptions, expression.RootComponents:
+		v, ok := e.ru.r.consts[ref]
+		return v, ok
+	}
+	return nil, false
+}
+
+// link resolves, once at compile time, the references of an expression of
+// the workflow being compiled that name parts of its document (decisions
+// F6a), so that evaluating them follows what was resolved instead of
+// looking names up: a $workflows id becomes the workflow arazzo resolves
+// it to (Document.ExpressionWorkflow), kept in the document's named
+// table; $sourceDescriptions and $components references, whose values
+// the document fixes, become those values in Runner.consts. A reference
+// that does not resolve is left out and evaluates to nothing, as before
+// (the validator reports it).
+func (c *compiler) link(refs []*expression.Reference) {
+	w := c.cur
+	for _, ref := range refs {
+		if ref == nil {
+			continue
 		}
-	case expression.RootComponents:
-		c := e.f.w.doc.Components
-		if c == nil {
+		switch ref.Root {
+		case expression.RootWorkflows:
+			if _, done := w.named[ref.ID]; !done {
+				w.named[ref.ID] = c.r.workflows[w.doc.ExpressionWorkflow(ref.ID)]
+			}
+		case expression.RootSourceDescriptions, expression.RootComponents:
+			if v, ok := constValue(w.doc, ref); ok {
+				c.r.consts[ref] = v
+			}
+		}
+	}
+}
+
+// constValue is the value of a $sourceDescriptions or $components
+// reference of doc: a source description's url, type or name (any other
+// field, an operationId or workflowId, evaluates to itself), a component
+// parameter's value, a component inputs schema.
+func constValue(doc *arazzo.Document, ref *expression.Reference) (any, bool) {
+	if ref.Root == expression.RootSourceDescriptions {
+		sd := doc.Source(ref.ID)
+		if sd == nil {
 			return nil, false
 		}
-		switch ref.Field {
-		case "parameters":
-			if p := c.Parameters[ref.Name]; p != nil {
-				return p.Value, true
-			}
-		case "inputs":
-			if v, ok := c.Inputs[ref.Name]; ok {
-				return v, true
-			}
+		switch ref.Name {
+		case "url":
+			return sd.URL, true
+		case "type":
+			return sd.Type, true
+		case "name":
+			return sd.Name, true
 		}
+		return ref.Name, true
+	}
+	c := doc.Components
+	if c == nil {
+		return nil, false
+	}
+	switch ref.Field {
+	case "parameters":
+		if p := c.Parameters[ref.Name]; p != nil {
+			return p.Value, true
+		}
+	case "inputs":
+		v, ok := c.Inputs[ref.Name]
+		return v, ok
 	}
 	return nil, false
 }

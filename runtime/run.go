@@ -37,8 +37,8 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 		r:         r,
 		id:        newRunID(),
 		start:     r.cfg.now(),
-		wfInputs:  map[string]map[string]any{},
-		wfOutputs: map[string]map[string]any{},
+		wfInputs:  map[*workflow]map[string]any{},
+		wfOutputs: map[*workflow]map[string]any{},
 		masker:    masker{cache: r.cfg.masks},
 		stepsHint: len(w.steps),
 	}
@@ -94,8 +94,8 @@ type run struct {
 	log        *slog.Logger
 	result     *Result
 	executions int
-	wfInputs   map[string]map[string]any
-	wfOutputs  map[string]map[string]any
+	wfInputs   map[*workflow]map[string]any // by workflow, not id: ids repeat across documents
+	wfOutputs  map[*workflow]map[string]any
 	deps       map[*workflow]*wfResult
 	masker     masker
 	stepsHint  int           // capacity for the trace: the entry workflow's step count
@@ -156,7 +156,7 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 	if err != nil {
 		return nil, err
 	}
-	ru.wfInputs[w.id] = in
+	ru.wfInputs[w] = in
 	f := &frame{w: w, inputs: in, outputs: map[string]map[string]any{}, depth: depth}
 	res, err := ru.execSteps(ctx, f)
 	if err != nil {
@@ -170,6 +170,6 @@ func (ru *run) runWorkflow(ctx context.Context, w *workflow, inputs map[string]a
 	if res.outputs == nil {
 		res.outputs = ru.workflowOutputs(f, res.status == StatusSucceeded)
 	}
-	ru.wfOutputs[w.id] = res.outputs
+	ru.wfOutputs[w] = res.outputs
 	return res, nil
 }

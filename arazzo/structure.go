@@ -677,9 +677,9 @@ func (c *structChecker) action(n *yaml.Node, failure bool) bool {
 			return true, isString(v)
 		case "type":
 			if failure {
-				return true, oneOf(v, "end", "goto", "retry")
+				return true, oneOf(v, string(ActionEnd), string(ActionGoto), string(ActionRetry))
 			}
-			return true, oneOf(v, "end", "goto")
+			return true, oneOf(v, string(ActionEnd), string(ActionGoto))
 		case "criteria":
 			min := 1
 			if failure {
@@ -698,7 +698,7 @@ func (c *structChecker) action(n *yaml.Node, failure bool) bool {
 	if !ok {
 		return false
 	}
-	if t, _ := stringValue(get(es, "type")); t == "goto" {
+	if t, _ := stringValue(get(es, "type")); t == string(ActionGoto) {
 		return has(es, "workflowId") != has(es, "stepId")
 	}
 	return true

@@ -105,6 +105,7 @@ type PolicyError struct {
 	Location string
 }
 
+// Error implements the error interface.
 func (e *PolicyError) Error() string {
 	why := ""
 	switch e.Rule {
@@ -150,6 +151,7 @@ type LimitError struct {
 	Value int64
 }
 
+// Error implements the error interface.
 func (e *LimitError) Error() string {
 	switch e.Limit {
 	case "MaxDocumentBytes":

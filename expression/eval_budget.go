@@ -55,6 +55,7 @@ type BudgetError struct {
 	Max int
 }
 
+// Error implements the error interface.
 func (e *BudgetError) Error() string {
 	if e.Limit == "MaxInputBytes" {
 		return "criterion evaluation budget " + e.Limit + " (" + strconv.Itoa(e.Max) + ") reached: the context is larger"

@@ -36,6 +36,7 @@ type RefCycleError struct {
 	Refs         []string
 }
 
+// Error implements the error interface.
 func (e *RefCycleError) Error() string {
 	return fmt.Sprintf("$ref cycle at %s:%d:%d: %s -> %s", e.File, e.Line, e.Column,
 		strings.Join(e.Refs, " -> "), e.Refs[0])

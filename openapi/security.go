@@ -137,6 +137,7 @@ type TooLargeError struct {
 	Max int64
 }
 
+// Error implements the error interface.
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("openapi: %s is longer than %d bytes", e.What, e.Max)
 }

@@ -13,6 +13,7 @@ type LimitError struct {
 	Value any
 }
 
+// Error implements the error interface.
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("limit %s (%v) reached", e.Limit, e.Value)
 }
@@ -49,6 +50,7 @@ type InputError struct {
 	Problems   []string
 }
 
+// Error implements the error interface.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("invalid inputs for workflow %q:\n  %s", e.WorkflowID, strings.Join(e.Problems, "\n  "))
 }
@@ -66,6 +68,7 @@ type StepError struct {
 	Cause      error
 }
 
+// Error implements the error interface.
 func (e *StepError) Error() string { return fmt.Sprintf("step %q: %v", e.StepID, e.Cause) }
 
 // Unwrap returns the cause.
@@ -80,6 +83,7 @@ type CriterionError struct {
 	Err error
 }
 
+// Error implements the error interface.
 func (e *CriterionError) Error() string {
 	msg := fmt.Sprintf("success criterion %q failed", e.Condition)
 	if e.Detail != "" {
@@ -97,6 +101,7 @@ type StatusError struct {
 	StatusCode int
 }
 
+// Error implements the error interface.
 func (e *StatusError) Error() string { return fmt.Sprintf("unexpected status %d", e.StatusCode) }
 
 // TransportError reports that a step's request got no response: the
@@ -108,6 +113,7 @@ type TransportError struct {
 	Err error
 }
 
+// Error implements the error interface.
 func (e *TransportError) Error() string { return fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err) }
 
 // Unwrap returns the error of the HTTP client, unwrapped from *url.Error.

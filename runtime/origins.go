@@ -23,6 +23,7 @@ type OriginError struct {
 	Setting string
 }
 
+// Error implements the error interface.
 func (e *OriginError) Error() string {
 	return fmt.Sprintf("request to %s refused: %s allows only %s", e.Origin, e.Setting, strings.Join(e.Allowed, ", "))
 }

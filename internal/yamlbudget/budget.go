@@ -45,6 +45,7 @@ type LimitError struct {
 	Line, Column int
 }
 
+// Error implements the error interface.
 func (e *LimitError) Error() string {
 	s := fmt.Sprintf("limit %s (%d) reached", e.Limit, e.Max)
 	switch {

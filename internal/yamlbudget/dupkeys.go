@@ -23,6 +23,7 @@ type DuplicateKeyError struct {
 	Pointer                string
 }
 
+// Error implements the error interface.
 func (e *DuplicateKeyError) Error() string {
 	f := e.File
 	if f == "" {

@@ -11,15 +11,10 @@ import (
 	"github.com/weftflow/weft/runtime"
 )
 
-// Load calls arazzo.Load, turning a panic, a nil document and error
-// diagnostics into an error.
-func Load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("internal error while loading: %v", p)
-		}
-	}()
-	doc, err = arazzo.Load(ctx, path, opts...)
+// Load calls arazzo.Load, turning a nil document and error diagnostics
+// into an error.
+func Load(ctx context.Context, path string, opts ...arazzo.Option) (*arazzo.Document, error) {
+	doc, err := arazzo.Load(ctx, path, opts...)
 	if err == nil && doc == nil {
 		err = errors.New("no document")
 	}
@@ -114,7 +109,9 @@ func Trace(res *runtime.Result) string {
 	return b.String()
 }
 
-func indent(s string) string {
+// Indent indents every line of s by four spaces, for a trace or a list of
+// diagnostics under a message; a trailing newline is dropped.
+func Indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = "    " + l

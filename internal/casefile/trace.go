@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/weftflow/weft/arazzo"
@@ -30,28 +29,10 @@ func Load(ctx context.Context, path string, opts ...arazzo.Option) (*arazzo.Docu
 // requested relative to baseURL.
 func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 	var opts []runtime.Option
-	for _, name := range sourceNames(doc) {
+	for _, name := range doc.OpenAPISourceNames() {
 		opts = append(opts, runtime.WithServer(name, baseURL))
 	}
 	return opts
-}
-
-// sourceNames lists the names of the OpenAPI source descriptions of doc
-// and of the Arazzo documents it references, transitively, sorted and
-// without duplicates.
-func sourceNames(doc *arazzo.Document) []string {
-	seen := map[string]bool{}
-	doc.EachSource(func(sd *arazzo.SourceDescription) {
-		if sd.Arazzo == nil {
-			seen[sd.Name] = true
-		}
-	})
-	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Trace formats the step executions of a result, one line per execution

@@ -2,6 +2,7 @@ package arazzo
 
 import (
 	"net/url"
+	"slices"
 
 	"github.com/weftflow/weft/openapi"
 	"gopkg.in/yaml.v3"
@@ -331,4 +332,18 @@ func (d *Document) EachSource(fn func(*SourceDescription)) {
 		}
 	}
 	walk(d)
+}
+
+// OpenAPISourceNames lists the names of the loaded OpenAPI source
+// descriptions of d and of the Arazzo documents it references, sorted and
+// without duplicates: the sources a server URL can be set for.
+func (d *Document) OpenAPISourceNames() []string {
+	var out []string
+	d.EachSource(func(sd *SourceDescription) {
+		if sd.OpenAPI != nil && !slices.Contains(out, sd.Name) {
+			out = append(out, sd.Name)
+		}
+	})
+	slices.Sort(out)
+	return out
 }

@@ -8,9 +8,6 @@
 package arazzotest
 
 import (
-	"context"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/weftflow/weft/arazzo"
@@ -24,7 +21,7 @@ func Load(t testing.TB, path string, opts ...arazzo.Option) *arazzo.Document {
 	t.Helper()
 	doc, err := casefile.Load(t.Context(), path, opts...)
 	if err != nil {
-		t.Fatalf("arazzotest: loading %s:\n%s", path, indent(err.Error()))
+		t.Fatalf("arazzotest: loading %s:\n%s", path, casefile.Indent(err.Error()))
 	}
 	for _, d := range doc.Diagnostics {
 		if d.Severity < arazzo.SeverityError {
@@ -49,7 +46,12 @@ func Run(t testing.TB, path, workflowID string, inputs map[string]any, opts ...r
 // build the ServeAll options first).
 func RunDocument(t testing.TB, doc *arazzo.Document, workflowID string, inputs map[string]any, opts ...runtime.Option) *runtime.Result {
 	t.Helper()
-	res, err := execute(t.Context(), doc, workflowID, inputs, opts...)
+	r, err := runtime.NewContext(t.Context(), doc, opts...)
+	if err != nil {
+		t.Fatalf("arazzotest: %v", err)
+		return nil
+	}
+	res, err := r.Run(t.Context(), workflowID, inputs)
 	if err != nil && res == nil {
 		t.Fatalf("arazzotest: %v", err)
 		return nil
@@ -61,24 +63,9 @@ func RunDocument(t testing.TB, doc *arazzo.Document, workflowID string, inputs m
 		}
 	}
 	if !res.Succeeded() {
-		t.Errorf("arazzotest: workflow %s failed: %s\n%s", workflowID, res.Error, indent(Trace(res)))
+		t.Errorf("arazzotest: workflow %s failed: %s\n%s", workflowID, res.Error, casefile.Indent(Trace(res)))
 	}
 	return res
-}
-
-// execute builds a runner and runs the workflow, turning panics into
-// errors.
-func execute(ctx context.Context, doc *arazzo.Document, workflowID string, inputs map[string]any, opts ...runtime.Option) (res *runtime.Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error running %s: %v", workflowID, p)
-		}
-	}()
-	r, err := runtime.NewContext(ctx, doc, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return r.Run(ctx, workflowID, inputs)
 }
 
 // ServeAll returns a runtime.WithServer option per source description of
@@ -92,11 +79,3 @@ func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 // Trace formats the step executions of a result, one line per execution
 // with the reasons of failures indented below, then the outcome.
 func Trace(res *runtime.Result) string { return casefile.Trace(res) }
-
-func indent(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = "    " + l
-	}
-	return strings.Join(lines, "\n")
-}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/boundary"
 )
 
 // Parameter is a declared OpenAPI parameter, with its serialization rules
@@ -82,11 +83,9 @@ func (op *Operation) bind(ctx context.Context) (*binding, error) {
 
 // bindNodes is doBind with a malformed operation reported, not a panic.
 func (op *Operation) bindNodes(ctx context.Context) (b *binding, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("openapi: %s: malformed operation (%v)", op, r)
-		}
-	}()
+	defer boundary.Recover(func(r any) {
+		b, err = nil, fmt.Errorf("openapi: %s: malformed operation (%v)", op, r)
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/boundary"
 	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
@@ -39,11 +40,9 @@ const collectionFormatExt = "x-weft-collection-format"
 // (of one description) and returns their routes, in the order of ops, all
 // sharing the loaded document.
 func loadKin(ctx context.Context, ops []*Operation) (routes []*routers.Route, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			routes, err = nil, fmt.Errorf("kin-openapi failed on a malformed operation (%v)", r)
-		}
-	}()
+	defer boundary.Recover(func(r any) {
+		routes, err = nil, fmt.Errorf("kin-openapi failed on a malformed operation (%v)", r)
+	})
 	for _, op := range ops {
 		if err := op.materialize(); err != nil {
 			return nil, err

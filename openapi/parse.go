@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/boundary"
 	"github.com/weftflow/weft/internal/jsonvalue"
 	"github.com/weftflow/weft/internal/yamlbudget"
 	"gopkg.in/yaml.v3"
@@ -196,11 +197,9 @@ var methods = []string{"get", "put", "post", "delete", "options", "head", "patch
 // URL (used to resolve relative server URLs and external $refs); it may be
 // nil. Parse never panics on malformed input.
 func Parse(ctx context.Context, data []byte, location *url.URL, opts ParseOptions) (d *Description, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			d, err = nil, fmt.Errorf("openapi: parse %s: malformed document (%v)", locString(location), r)
-		}
-	}()
+	defer boundary.Recover(func(r any) {
+		d, err = nil, fmt.Errorf("openapi: parse %s: malformed document (%v)", locString(location), r)
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

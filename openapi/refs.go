@@ -166,8 +166,10 @@ func (d *Description) external(ctx context.Context, from *docRef, file string) (
 	}
 	e := &extDoc{}
 	d.extMu.Unlock()
-	data, err := d.readExternal(ctx, ru) // shared with kin-openapi's loader
-	d.extMu.Lock()
+	data, err := func() ([]byte, error) {
+		defer d.extMu.Lock()           // held again for the deferred Unlock, also when Read panics
+		return d.readExternal(ctx, ru) // shared with kin-openapi's loader
+	}()
 	if err != nil {
 		e.err = fmt.Errorf("openapi: %w", err)
 	} else if root, err := decodeNode(data, &yamlbudget.Budget{File: ru.Redacted()}); err != nil {

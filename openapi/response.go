@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/weftflow/weft/internal/boundary"
 	"gopkg.in/yaml.v3"
 )
 
@@ -119,11 +120,9 @@ type Finding struct {
 // checked from the node tree and a finding says why the schema was not. It
 // never panics: a panic inside kin-openapi becomes a finding.
 func (op *Operation) ValidateResponse(ctx context.Context, req *Request, resp *Response) (findings []Finding) {
-	defer func() {
-		if r := recover(); r != nil {
-			findings = append(findings, Finding{Message: fmt.Sprintf("%s: response validation failed on a malformed description: %v", op, r)})
-		}
-	}()
+	defer boundary.Recover(func(r any) {
+		findings = append(findings, Finding{Message: fmt.Sprintf("%s: response validation failed on a malformed description: %v", op, r)})
+	})
 	if op == nil || resp == nil {
 		return nil
 	}

@@ -11,17 +11,6 @@ import (
 	"github.com/weftflow/weft/arazzo"
 )
 
-// loadDoc loads an Arazzo document. It returns the document and its error
-// diagnostics as an error (nil when none).
-func loadDoc(ctx context.Context, location string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, fmt.Errorf("%s: internal error while loading: %v", location, r)
-		}
-	}()
-	return arazzo.Load(ctx, location, opts...)
-}
-
 // printDiagnostics writes the findings of a load as text and counts them.
 func printDiagnostics(w io.Writer, location string, doc *arazzo.Document, err error) (errs, warns int) {
 	ds := findings(location, doc, err)

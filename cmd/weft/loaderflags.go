@@ -90,7 +90,7 @@ const offlineHint = "--offline reads local files only; use a local copy or drop 
 // load loads the document at loc under the flags; with --offline, the
 // hint of every refused http(s) location says so.
 func (f *loaderFlags) load(ctx context.Context, loc string) (*arazzo.Document, error) {
-	doc, err := loadDoc(ctx, loc, f.options()...)
+	doc, err := arazzo.Load(ctx, loc, f.options()...)
 	if f == nil || !f.offline {
 		return doc, err
 	}

@@ -24,7 +24,8 @@
 // 1 when it failed (or a document has errors, for validate), 2 for usage
 // and document errors (an unknown source, server variable, credential
 // variable or input name included), 130 after SIGINT and 143 after SIGTERM
-// (the run stops, reports are written with status cancelled).
+// (the run stops, reports are written with status cancelled), 70 for an
+// internal error (a bug in weft: the panic and its stack go to stderr).
 // docs/cli.md describes every flag.
 package main
 
@@ -41,10 +42,12 @@ import (
 
 // Exit statuses.
 const (
-	exitOK      = 0
-	exitFailed  = 1
-	exitUsage   = 2
-	programName = "weft"
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+	// exitInternal is a bug of weft's (EX_SOFTWARE of sysexits.h).
+	exitInternal = 70
+	programName  = "weft"
 )
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the
@@ -64,7 +67,7 @@ Usage:
   weft help [COMMAND]           this text, or a command's flags (same as weft COMMAND -h)
 
 Exit status: 0 success, 1 workflow failed (validate: errors found), 2 usage or document error,
-130/143 interrupted by SIGINT/SIGTERM.
+70 internal error (a bug in weft), 130/143 interrupted by SIGINT/SIGTERM.
 
 ` + loaderHelp
 
@@ -114,7 +117,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runContext runs the command line args under ctx, whose cancellation
 // stops a run the way a signal does.
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// The one recover of the command: a panic is a bug of weft's,
+		// reported with its stack rather than as a document error.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "weft: internal error (a bug in weft; please report it with this output): %v\n%s", p, debug.Stack())
+			code = exitInternal
+		}
+	}()
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)

@@ -51,27 +51,11 @@ func unknownName(what, name, why string, known []string) error {
 // forEachSource calls fn for every source description doc reaches.
 func forEachSource(doc *arazzo.Document, fn func(*arazzo.SourceDescription)) { doc.EachSource(fn) }
 
-// openAPISourceNames lists the names of the OpenAPI sources of doc (and of
-// the Arazzo documents it references): the names --server and
-// --server-var take.
-func openAPISourceNames(doc *arazzo.Document) []string {
-	seen := map[string]bool{}
-	var out []string
-	forEachSource(doc, func(sd *arazzo.SourceDescription) {
-		if sd.OpenAPI != nil && !seen[sd.Name] {
-			seen[sd.Name] = true
-			out = append(out, sd.Name)
-		}
-	})
-	sort.Strings(out)
-	return out
-}
-
 // checkServerFlags checks that every --server and --server-var names an
 // OpenAPI source of doc, and every --server-var a variable of one of that
 // source's servers (the description's, a path item's or an operation's).
 func checkServerFlags(ctx context.Context, doc *arazzo.Document, servers []string, vars [][2]string) error {
-	sources := openAPISourceNames(doc)
+	sources := doc.OpenAPISourceNames()
 	known := map[string]bool{}
 	for _, s := range sources {
 		known[s] = true

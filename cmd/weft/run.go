@@ -187,7 +187,7 @@ func (e *env) runBody(args []string, rr *runReports) error {
 		opts = append(opts, runtime.WithCredentials(c))
 	}
 
-	runner, err := newRunner(ctx, doc, opts)
+	runner, err := runtime.NewContext(ctx, doc, opts...)
 	if err != nil {
 		return exitError{code: exitUsage, msg: err.Error()}
 	}
@@ -203,26 +203,6 @@ func redactURLArg(s string) string {
 		}
 	}
 	return s
-}
-
-// newRunner calls runtime.NewContext, turning a panic into an error.
-func newRunner(ctx context.Context, doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("internal error preparing the run: %v", p)
-		}
-	}()
-	return runtime.NewContext(ctx, doc, opts...)
-}
-
-// runWorkflow calls Run, turning a panic into an error.
-func runWorkflow(ctx context.Context, r *runtime.Runner, id string, inputs map[string]any) (res *runtime.Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("internal error running %s: %v", id, p)
-		}
-	}()
-	return r.Run(ctx, id, inputs)
 }
 
 // writeTo writes with fn to stdout for "-" or to the named file.

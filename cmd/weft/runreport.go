@@ -184,7 +184,7 @@ func (e *env) runWorkflows(ctx context.Context, rr *runReports, runner *runtime.
 		var res *runtime.Result
 		var runErr error
 		if err == nil {
-			res, runErr = runWorkflow(ctx, runner, wf.WorkflowID, inputs)
+			res, runErr = runner.Run(ctx, wf.WorkflowID, inputs)
 		} else {
 			runErr = err
 		}

@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/runtime"
 	"gopkg.in/yaml.v3"
 )
@@ -126,7 +125,7 @@ func (r Report) String() string {
 	}
 	if !r.Passed {
 		if r.Result != nil {
-			fmt.Fprintf(&b, "  trace:\n%s\n", indent(Trace(r.Result)))
+			fmt.Fprintf(&b, "  trace:\n%s\n", Indent(Trace(r.Result)))
 		}
 		if len(r.Calls) > 0 {
 			b.WriteString("  requests:\n")
@@ -242,14 +241,14 @@ func execCase(ctx context.Context, dir string) (Report, error) {
 		workflow = doc.Workflows[0].WorkflowID
 	}
 	var runner *runtime.Runner
-	runner, err = newRunnerSafe(ctx, doc, opts)
+	runner, err = runtime.NewContext(ctx, doc, opts...)
 	if err != nil {
 		rep.Err = err
 		checkInvalid(&rep, c, want, err, fail)
 		rep.Calls = mock.Calls()
 		return rep, nil
 	}
-	res, err := runSafe(ctx, runner, workflow, c.Inputs)
+	res, err := runner.Run(ctx, workflow, c.Inputs)
 	rep.Result, rep.Err = res, err
 	rep.Calls = mock.Calls()
 
@@ -371,24 +370,6 @@ func StepSequence(res *runtime.Result, workflow string) []string {
 		}
 	}
 	return out
-}
-
-func newRunnerSafe(ctx context.Context, doc *arazzo.Document, opts []runtime.Option) (r *runtime.Runner, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("internal error preparing the runner: %v", p)
-		}
-	}()
-	return runtime.NewContext(ctx, doc, opts...)
-}
-
-func runSafe(ctx context.Context, r *runtime.Runner, id string, inputs map[string]any) (res *runtime.Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("internal error running %s: %v", id, p)
-		}
-	}()
-	return r.Run(ctx, id, inputs)
 }
 
 func toJSON(v any) string {

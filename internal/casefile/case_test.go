@@ -19,14 +19,14 @@ func TestFind(t *testing.T) {
 	}
 }
 
-// sourceNames follows referenced Arazzo documents and lists each OpenAPI
-// source once.
+// OpenAPISourceNames (the names ServeAll serves) follows referenced Arazzo
+// documents and lists each OpenAPI source once.
 func TestSourceNames(t *testing.T) {
 	doc, err := Load(t.Context(), "../../arazzotest/testdata/nested.arazzo.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sourceNames(doc); !slices.Equal(got, []string{"shop", "shopAgain"}) {
-		t.Errorf("sourceNames = %v", got)
+	if got := doc.OpenAPISourceNames(); !slices.Equal(got, []string{"shop", "shopAgain"}) {
+		t.Errorf("OpenAPISourceNames = %v", got)
 	}
 }

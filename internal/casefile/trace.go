@@ -4,22 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/runtime"
 )
 
-// Load calls arazzo.Load, turning a panic, a nil document and error
-// diagnostics into an error.
-func Load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.Document, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("internal error while loading: %v", p)
-		}
-	}()
-	doc, err = arazzo.Load(ctx, path, opts...)
+// Load calls arazzo.Load, turning a nil document and error diagnostics
+// into an error.
+func Load(ctx context.Context, path string, opts ...arazzo.Option) (*arazzo.Document, error) {
+	doc, err := arazzo.Load(ctx, path, opts...)
 	if err == nil && doc == nil {
 		err = errors.New("no document")
 	}
@@ -35,28 +29,10 @@ func Load(ctx context.Context, path string, opts ...arazzo.Option) (doc *arazzo.
 // requested relative to baseURL.
 func ServeAll(doc *arazzo.Document, baseURL string) []runtime.Option {
 	var opts []runtime.Option
-	for _, name := range sourceNames(doc) {
+	for _, name := range doc.OpenAPISourceNames() {
 		opts = append(opts, runtime.WithServer(name, baseURL))
 	}
 	return opts
-}
-
-// sourceNames lists the names of the OpenAPI source descriptions of doc
-// and of the Arazzo documents it references, transitively, sorted and
-// without duplicates.
-func sourceNames(doc *arazzo.Document) []string {
-	seen := map[string]bool{}
-	doc.EachSource(func(sd *arazzo.SourceDescription) {
-		if sd.Arazzo == nil {
-			seen[sd.Name] = true
-		}
-	})
-	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Trace formats the step executions of a result, one line per execution
@@ -114,7 +90,9 @@ func Trace(res *runtime.Result) string {
 	return b.String()
 }
 
-func indent(s string) string {
+// Indent indents every line of s by four spaces, for a trace or a list of
+// diagnostics under a message; a trailing newline is dropped.
+func Indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = "    " + l

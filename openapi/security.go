@@ -189,7 +189,8 @@ func GuardRedirects(c *http.Client, hop func(req *http.Request, via []*http.Requ
 
 // tokenFailure is the error of a token request that did not complete: it
 // names the scheme and the (redacted) token URL, never a secret, and
-// wraps the context's error when the context ended it.
+// wraps the context's error when the context ended it, or the client's
+// error when its text holds no secret.
 func tokenFailure(ctx context.Context, sc *SecurityScheme, tokenURL string, c Credential, err error) error {
 	var tl *TooLargeError
 	switch {
@@ -200,7 +201,13 @@ func tokenFailure(ctx context.Context, sc *SecurityScheme, tokenURL string, c Cr
 	case ctx.Err() != nil:
 		return fmt.Errorf("openapi: security scheme %s: token request to %s: %w", sc.Name, redactURL(tokenURL), ctx.Err())
 	}
-	return fmt.Errorf("openapi: security scheme %s: token request to %s failed: %s", sc.Name, redactURL(tokenURL), scrub(unwrapURL(err).Error(), c))
+	cause := unwrapURL(err)
+	if msg := cause.Error(); scrub(msg, c) == msg {
+		// No secret in the text: keep the cause for errors.Is and
+		// errors.As (a refused origin, a dial error).
+		return fmt.Errorf("openapi: security scheme %s: token request to %s failed: %w", sc.Name, redactURL(tokenURL), cause)
+	}
+	return fmt.Errorf("openapi: security scheme %s: token request to %s failed: %s", sc.Name, redactURL(tokenURL), scrub(cause.Error(), c))
 }
 
 // unwrapURL drops the *url.Error wrapper, whose message repeats the URL

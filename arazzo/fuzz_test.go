@@ -42,8 +42,37 @@ func FuzzDecode(f *testing.F) {
 			if d.Message == "" || d.Code == "" {
 				t.Fatalf("incomplete diagnostic %+v", d)
 			}
+			if d.End != (Position{}) && before(d.End, d.Pos) {
+				t.Fatalf("diagnostic ends before it starts: %+v", d)
+			}
+			for _, fx := range d.SuggestedFixes {
+				for _, e := range fx.Edits {
+					if before(e.End, e.Pos) {
+						t.Fatalf("fix edit ends before it starts: %+v", e)
+					}
+				}
+			}
+		}
+		if doc == nil {
+			return
+		}
+		// The inputs reader takes the document's text as it is: it
+		// returns an error (a named budget) or a schema, never panics.
+		for _, w := range doc.Workflows {
+			if s, _ := w.InputSchema(); s != nil {
+				for _, p := range s.Properties {
+					if p.Name == "" {
+						t.Fatalf("workflow %q: input property without a name", w.WorkflowID)
+					}
+				}
+			}
 		}
 	})
+}
+
+// before reports whether a precedes b in the same file.
+func before(a, b Position) bool {
+	return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
 }
 
 func FuzzLoad(f *testing.F) {

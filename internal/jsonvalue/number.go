@@ -102,20 +102,12 @@ func IsNumberText(s string) bool {
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
 	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == start {
+	var ok bool
+	if i, ok = digits(s, i); !ok {
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i, ok = digits(s, i+1); !ok {
 			return false
 		}
 	}
@@ -124,15 +116,21 @@ func IsNumberText(s string) bool {
 		if i < len(s) && (s[i] == '-' || s[i] == '+') {
 			i++
 		}
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i, ok = digits(s, i); !ok {
 			return false
 		}
 	}
 	return i == len(s)
+}
+
+// digits skips the decimal digits of s from i, reporting false when there
+// is none.
+func digits(s string, i int) (int, bool) {
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i, i > start
 }
 
 // Cmp compares a and b: -1, 0 or 1, and 2 when they are unordered (a NaN).

@@ -257,3 +257,18 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// runnerFor loads dir/flow.arazzo.yaml and builds a runner with opts,
+// failing the test on either error.
+func runnerFor(t testing.TB, dir string, opts ...runtime.Option) *runtime.Runner {
+	t.Helper()
+	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.New(d, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
-	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/runtime"
 )
@@ -57,15 +55,8 @@ paths:
       b: $steps.b.outputs.auth
 `),
 	})
-	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := runtime.New(d, runtime.WithServer("api", api.URL),
+	r := runnerFor(t, dir, runtime.WithServer("api", api.URL),
 		runtime.WithCredentials(staticCreds{"api/cc": {ClientID: "id", ClientSecret: "client-secret-value"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := r.Run(context.Background(), "w", nil)
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("run: %v %+v", err, res)

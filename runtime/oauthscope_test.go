@@ -67,15 +67,8 @@ paths:
       - {stepId: w2, operationId: write}
 `),
 	})
-	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := runtime.New(d, runtime.WithServer("api", api.URL),
+	r := runnerFor(t, dir, runtime.WithServer("api", api.URL),
 		runtime.WithCredentials(staticCreds{"api/cc": {ClientID: "id", ClientSecret: "client-secret-value"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := r.Run(context.Background(), "w", nil)
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("run: %v %+v", err, res)

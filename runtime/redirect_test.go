@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/openapi"
 	"github.com/weftflow/weft/runtime"
@@ -132,15 +130,7 @@ func rdCreds() staticCreds {
 func loadRunner(t *testing.T, api, flow string, opts ...runtime.Option) *runtime.Runner {
 	t.Helper()
 	dir := writeFiles(t, map[string]string{"api.yaml": api, "flow.arazzo.yaml": flow})
-	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := runtime.New(d, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return runnerFor(t, dir, opts...)
 }
 
 // Credentials go only to the origin they were issued for: a redirect to

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/internal/oauthfake"
 	"github.com/weftflow/weft/runtime"
 )
@@ -73,15 +71,8 @@ paths:
       path: $steps.a.outputs.path
 `),
 	})
-	d, err := arazzo.Load(context.Background(), filepath.Join(dir, "flow.arazzo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := runtime.New(d, runtime.WithServer("api", override.URL+"/v2"),
+	r := runnerFor(t, dir, runtime.WithServer("api", override.URL+"/v2"),
 		runtime.WithCredentials(staticCreds{"api/cc": {ClientID: "id", ClientSecret: "client-secret-value"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := r.Run(context.Background(), "w", nil)
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("run: %v %+v", err, res)

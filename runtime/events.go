@@ -87,7 +87,7 @@ func (ru *run) logStep(ctx context.Context, ev stepEvent) {
 
 // observeStep tells the Observer.
 func (ru *run) observeStep(ev stepEvent) {
-	o := ru.r.cfg.observer
+	o := ru.observer
 	switch {
 	case o == nil:
 	case ev.rec == nil && o.StepStarted != nil:

@@ -30,6 +30,7 @@ type config struct {
 	statusSuccess func(code int) bool
 	origins       *originGuard
 	masks         *maskCache // shared by the Runner's runs
+	secrets       []string
 }
 
 // Default limits (decisions F8).
@@ -142,6 +143,21 @@ func WithServerVariable(source, name, value string) Option {
 // WithCredentials sets the credentials provider used for security schemes
 // (default: none, so no credentials are sent).
 func WithCredentials(c openapi.Credentials) Option { return func(cfg *config) { cfg.creds = c } }
+
+// WithSecrets adds values every run of the Runner treats as secrets, as it
+// treats credentials and format: password inputs: each is masked in
+// results, errors, log records and observer events, in the encodings a
+// credential is (see Mask). Empty values are ignored. Options compose: the
+// values of several WithSecrets add up.
+func WithSecrets(values ...string) Option {
+	return func(cfg *config) {
+		for _, v := range values {
+			if v != "" {
+				cfg.secrets = append(cfg.secrets, v)
+			}
+		}
+	}
+}
 
 // WithLogger sets the structured logger. Every record carries run_id and,
 // where it applies, workflow_id and step_id.

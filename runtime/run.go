@@ -35,7 +35,8 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	}
 	ru := &run{
 		r:         r,
-		id:        newRunID(),
+		id:        runID(ctx),
+		observer:  r.runObserver(ctx),
 		start:     r.cfg.now(),
 		wfInputs:  map[*workflow]map[string]any{},
 		wfOutputs: map[*workflow]map[string]any{},
@@ -44,6 +45,9 @@ func (r *Runner) Run(ctx context.Context, workflowID string, inputs map[string]a
 	}
 	for _, u := range r.cfg.servers {
 		ru.masker.addServerURL(u)
+	}
+	if len(r.cfg.secrets) > 0 {
+		ru.masker.add(r.cfg.secrets...)
 	}
 	ru.log = r.cfg.logger
 	if ru.log.Handler() != slog.DiscardHandler {
@@ -90,6 +94,7 @@ func newRunID() string {
 type run struct {
 	r          *Runner
 	id         string
+	observer   *Observer // the Runner's and the context's (runObserver)
 	start      time.Time
 	log        *slog.Logger
 	result     *Result

@@ -15,7 +15,7 @@ import (
 // the request limit, telling the observer.
 func (ru *run) send(ctx, rctx context.Context, rcancel context.CancelCauseFunc, info StepInfo, req *openapi.Request) (*openapi.Response, error) {
 	cfg := &ru.r.cfg
-	o := cfg.observer
+	o := ru.observer
 	if o != nil && o.RequestSent != nil {
 		o.RequestSent(RequestInfo{
 			StepInfo: info, Method: req.HTTP.Method, URL: ru.masker.url(req.HTTP.URL.String()),

@@ -15,7 +15,7 @@ var tokenParams = []string{"client_secret", "access_token", "refresh_token", "id
 func (ru *run) tokenExchange(info StepInfo, x openapi.TokenExchange) {
 	ru.masker.add(x.Secrets...)
 	ru.masker.addParams(tokenParams...)
-	o := ru.r.cfg.observer
+	o := ru.observer
 	if o == nil {
 		return
 	}

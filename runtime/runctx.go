@@ -105,3 +105,35 @@ func (r *Runner) CheckInputs(workflowID string, inputs map[string]any) error {
 	_, err := ru.prepareInputs(w, inputs)
 	return err
 }
+
+// Masker masks a fixed set of secrets in text and JSON-like values the way
+// a run masks its credentials: every encoding of each secret that a run
+// masks (see Mask) is replaced. A caller that writes what runs produced
+// next to text of its own, such as weft serve's store and notifications,
+// masks that text with the same rule. Safe for concurrent use.
+type Masker struct{ m masker }
+
+// NewMasker returns a Masker of secrets (empty values are ignored).
+func NewMasker(secrets ...string) *Masker {
+	mk := &Masker{}
+	var vs []string
+	for _, s := range secrets {
+		if s != "" {
+			vs = append(vs, s)
+		}
+	}
+	if len(vs) > 0 {
+		mk.m.add(vs...)
+	}
+	return mk
+}
+
+// String returns s with every secret masked.
+func (mk *Masker) String(s string) string { return mk.m.mask(s) }
+
+// Value returns a copy of v (nil, bool, string, numbers, []any,
+// map[string]any) with every secret string masked.
+func (mk *Masker) Value(v any) any { return mk.m.maskValue(v) }
+
+// Bytes returns a copy of b with every secret masked.
+func (mk *Masker) Bytes(b []byte) []byte { return mk.m.body(b) }

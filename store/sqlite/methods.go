@@ -118,17 +118,18 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 		updated = r.CreatedAt
 	}
 	var existing *store.Run
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeOne(ctx, func(tx *sql.Tx) error {
 		existing = nil
 		if r.DedupKey != "" {
-			q := `SELECT ` + runCols + eventCols + ` FROM runs WHERE flow = ? AND dedup_key = ?`
 			args := []any{r.Flow, r.DedupKey}
 			if window > 0 {
-				q += ` AND created_at >= ?`
 				args = append(args, r.CreatedAt.Add(-window).UnixNano())
 			}
-			q += ` ORDER BY created_at DESC, id DESC LIMIT 1`
-			e, err := scanRun(tx.QueryRow(q, args...), true)
+			st := s.dedupForever
+			if window > 0 {
+				st = s.dedupWindowed
+			}
+			e, err := scanRun(tx.Stmt(st).QueryRow(args...), true)
 			switch {
 			case err == nil:
 				existing = e
@@ -137,7 +138,7 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 				return fmt.Errorf("dedup check: %w", err)
 			}
 		}
-		_, err := tx.Exec(`INSERT INTO runs (`+runCols+eventCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		_, err := tx.Stmt(s.insertRun).Exec(
 			r.ID, r.Flow, r.Workflow, r.Trigger, r.DedupKey, r.BodyHash, r.ReplayOf, string(r.Status), r.Reason, r.Attempt,
 			inputs, outputs, r.TraceParent, nanos(r.CreatedAt), nanos(updated), nanos(r.NextAttemptAt), nanos(r.FinishedAt),
 			hasEvent, header, query, body, bodyKept, fired)
@@ -153,6 +154,19 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 		return existing, true, nil
 	}
 	return nil, false, nil
+}
+
+const insertRunQuery = `INSERT INTO runs (` + runCols + eventCols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// dedupQuery finds the latest run of a flow and dedup key (since a time
+// when windowed). The literal dedup_key <> '' lets SQLite use the partial
+// index runs_dedup: a bound parameter alone does not imply it.
+func dedupQuery(windowed bool) string {
+	q := `SELECT ` + runCols + eventCols + ` FROM runs WHERE flow = ? AND dedup_key = ? AND dedup_key <> ''`
+	if windowed {
+		q += ` AND created_at >= ?`
+	}
+	return q + ` ORDER BY created_at DESC, id DESC LIMIT 1`
 }
 
 func checkAccept(r *store.Run) error {
@@ -309,7 +323,7 @@ func (s *Store) AppendStep(ctx context.Context, id string, n int, step json.RawM
 		return wrap("AppendStep", id, errors.New("step record is not valid JSON"))
 	}
 	rec := string(step)
-	return wrap("AppendStep", id, s.write(ctx, func(tx *sql.Tx) error {
+	return wrap("AppendStep", id, s.writeOne(ctx, func(tx *sql.Tx) error {
 		if err := attemptExists(tx, id, n); err != nil {
 			return err
 		}
@@ -322,7 +336,7 @@ func (s *Store) AppendStep(ctx context.Context, id string, n int, step json.RawM
 
 // MarkRequestSent sets RequestSent on attempt n of run id.
 func (s *Store) MarkRequestSent(ctx context.Context, id string, n int) error {
-	return wrap("MarkRequestSent", id, s.write(ctx, func(tx *sql.Tx) error {
+	return wrap("MarkRequestSent", id, s.writeOne(ctx, func(tx *sql.Tx) error {
 		if err := attemptExists(tx, id, n); err != nil {
 			return err
 		}
@@ -584,7 +598,7 @@ func (s *Store) LastTick(ctx context.Context, flow string) (time.Time, error) {
 
 // SetLastTick records t as the last tick of flow's schedule.
 func (s *Store) SetLastTick(ctx context.Context, flow string, t time.Time) error {
-	return wrap("SetLastTick", flow, s.write(ctx, func(tx *sql.Tx) error {
+	return wrap("SetLastTick", flow, s.writeOne(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO ticks (flow, at) VALUES (?, ?) ON CONFLICT (flow) DO UPDATE SET at = excluded.at`,
 			flow, nanos(t))
 		return err

@@ -37,7 +37,7 @@ CREATE TABLE runs (
 CREATE INDEX runs_created ON runs (created_at, id);
 CREATE INDEX runs_flow_created ON runs (flow, created_at, id);
 CREATE INDEX runs_status_created ON runs (status, created_at, id);
-CREATE INDEX runs_dedup ON runs (flow, dedup_key, created_at) WHERE dedup_key <> '';
+CREATE INDEX runs_dedup ON runs (flow, dedup_key, created_at, id) WHERE dedup_key <> '';
 
 CREATE TABLE attempts (
 	run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,

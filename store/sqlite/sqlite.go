@@ -102,6 +102,9 @@ type Store struct {
 	wconn *sql.Conn
 	rdb   *sql.DB
 
+	// Statements of Accept, prepared once on the writer's connection.
+	insertRun, dedupWindowed, dedupForever *sql.Stmt
+
 	ops     chan *op
 	quit    chan struct{}
 	stopped chan struct{}
@@ -116,9 +119,12 @@ var _ store.Store = (*Store)(nil)
 
 // op is one write waiting for the writer goroutine.
 type op struct {
-	ctx  context.Context
-	fn   func(tx *sql.Tx) error
-	done chan error
+	ctx context.Context
+	fn  func(tx *sql.Tx) error
+	// single is set when fn writes with at most one statement (after any
+	// reads): SQLite's statement atomicity then stands in for a savepoint.
+	single bool
+	done   chan error
 }
 
 func dsn(path string, busy time.Duration, writer bool) string {
@@ -149,6 +155,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, wrap("Open", path, err)
 	}
 	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
 	s.wdb.SetConnMaxLifetime(0)
 	s.wdb.SetConnMaxIdleTime(0)
 	if s.wconn, err = s.wdb.Conn(ctx); err != nil {
@@ -157,6 +164,22 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	if err = migrate(ctx, s.wconn); err != nil {
 		s.wconn.Close()
+		s.wdb.Close()
+		return nil, wrap("Open", path, err)
+	}
+	// Prepare Accept's statements on the pool's one connection (so the
+	// writer's transactions reuse them), then hold that connection again.
+	s.wconn.Close()
+	for _, p := range []struct {
+		st **sql.Stmt
+		q  string
+	}{{&s.insertRun, insertRunQuery}, {&s.dedupWindowed, dedupQuery(true)}, {&s.dedupForever, dedupQuery(false)}} {
+		if *p.st, err = s.wdb.PrepareContext(ctx, p.q); err != nil {
+			s.wdb.Close()
+			return nil, wrap("Open", path, err)
+		}
+	}
+	if s.wconn, err = s.wdb.Conn(ctx); err != nil {
 		s.wdb.Close()
 		return nil, wrap("Open", path, err)
 	}
@@ -266,6 +289,12 @@ func (s *Store) commit(batch []*op) {
 			errs[i] = err
 			continue
 		}
+		if o.single {
+			if errs[i] = o.fn(tx); errs[i] == nil {
+				ran++
+			}
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
 			errs[i] = err
 			continue
@@ -300,6 +329,15 @@ func (s *Store) commit(batch []*op) {
 // committed (or ctx ends: a write already taken by the writer may then
 // still be committed).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.submit(ctx, fn, false)
+}
+
+// writeOne is write for an fn that writes with at most one statement.
+func (s *Store) writeOne(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.submit(ctx, fn, true)
+}
+
+func (s *Store) submit(ctx context.Context, fn func(tx *sql.Tx) error, single bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -308,7 +346,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		s.mu.RUnlock()
 		return ErrClosed
 	}
-	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	o := &op{ctx: ctx, fn: fn, single: single, done: make(chan error, 1)}
 	select {
 	case s.ops <- o:
 	case <-ctx.Done():
@@ -344,7 +382,8 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		close(s.quit)
 		<-s.stopped
-		s.closeErr = errors.Join(s.wconn.Close(), s.wdb.Close(), s.rdb.Close())
+		s.closeErr = errors.Join(s.insertRun.Close(), s.dedupWindowed.Close(), s.dedupForever.Close(),
+			s.wconn.Close(), s.wdb.Close(), s.rdb.Close())
 	})
 	return s.closeErr
 }

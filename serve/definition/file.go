@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
-
 )
 
 var topFields = []string{"weft", "listen", "store", "drainTimeout", "admin", "vars", "flows"}

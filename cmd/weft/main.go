@@ -12,6 +12,11 @@
 //	    [--max-steps N] [--request-timeout DURATION] [--cert FILE --key FILE] [--cacert FILE]
 //	    [--json FILE|-] [--junit FILE|-] [--har FILE|-] [--timeout DURATION] [-v] [loader flags]
 //	weft test [--junit FILE] [--run REGEXP] [-v] DIR...
+//	weft serve FILE [--listen ADDR] [--store PATH] [--check] [--log-format text|json] [loader flags]
+//	weft trigger FLOW [--input name=value]... [--inputs FILE|-] [--server URL]
+//	weft runs list [--flow F] [--status S] [--since T] [--limit N] [--json] [--server URL]
+//	weft runs show ID [--json] [--server URL]
+//	weft runs replay ID [--server URL]
 //	weft version
 //	weft help [COMMAND]
 //
@@ -63,6 +68,11 @@ Usage:
   weft env DOC                  list the environment variables the credentials provider reads
   weft run DOC [flags]          run a workflow (weft help run for its flags)
   weft test [flags] DIR...      run conformance cases (testdata/conformance/<case>/case.yaml)
+  weft serve FILE [flags]       run the flows of a definition file: webhooks, schedules, admin API
+                                (docs/serve.md; --check only compiles them)
+  weft trigger FLOW [flags]     start a run of a served flow now (--input name=value)
+  weft runs list|show|replay    list a weft serve's runs, show one's trace, replay a failed one
+                                (admin API at --server or $WEFT_SERVER, token in $WEFT_ADMIN_TOKEN)
   weft version                  print the version
   weft help [COMMAND]           this text, or a command's flags (same as weft COMMAND -h)
 
@@ -143,6 +153,12 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		err = e.runCmd(args[1:])
 	case "test":
 		err = e.testCmd(args[1:])
+	case "serve":
+		err = e.serveCmd(args[1:])
+	case "trigger":
+		err = e.triggerCmd(args[1:])
+	case "runs":
+		err = e.runsCmd(args[1:])
 	case "version", "-version", "--version":
 		if len(args) > 1 && (args[1] == "-h" || args[1] == "-help" || args[1] == "--help") {
 			return e.help([]string{"version"})
@@ -170,7 +186,7 @@ func (e *env) help(args []string) int {
 		return exitUsage
 	}
 	switch args[0] {
-	case "validate", "list", "env", "run", "test":
+	case "validate", "list", "env", "run", "test", "serve", "trigger", "runs":
 		return run([]string{args[0], "-h"}, e.stdin, e.stdout, e.stdout)
 	case "version":
 		fmt.Fprintln(e.stdout, "Usage: weft version\n\nPrints weft's version (also: weft --version). It takes no flags.")

@@ -46,7 +46,9 @@ func startServe(t *testing.T, args ...string) *servedWeft {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sw := &servedWeft{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan int, 1)
-	go func() { done <- runContext(ctx, append([]string{"serve"}, args...), strings.NewReader(""), sw.stdout, sw.stderr) }()
+	go func() {
+		done <- runContext(ctx, append([]string{"serve"}, args...), strings.NewReader(""), sw.stdout, sw.stderr)
+	}()
 	var once sync.Once
 	code := -1
 	sw.stop = func() int {

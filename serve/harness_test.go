@@ -46,6 +46,15 @@ type harness struct {
 	def     *definition.File
 	logs    *syncBuffer
 	started bool
+	gateMu  sync.Mutex
+	gate    func(r *http.Request)
+}
+
+// setGate makes g run before the fake answers each request (nil: none).
+func (h *harness) setGate(g func(r *http.Request)) {
+	h.gateMu.Lock()
+	h.gate = g
+	h.gateMu.Unlock()
 }
 
 type syncBuffer struct {
@@ -95,7 +104,23 @@ func newHarness(t *testing.T, edit func(h *harness)) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, fake: fake, logs: &syncBuffer{}}
-	h.api = httptest.NewServer(fake)
+	h.api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.gateMu.Lock()
+		g := h.gate
+		h.gateMu.Unlock()
+		if g != nil {
+			// Read the body first: net/http notices a client gone (and
+			// cancels r's context) only once the body is consumed.
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			g(r)
+		}
+		if r.Context().Err() != nil {
+			// The client is gone: the request is never processed.
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(h.api.Close)
 	dir := t.TempDir()
 	h.dbPath = filepath.Join(dir, "weft.db")

@@ -36,7 +36,7 @@ const (
 // harness is a weft serve Server over a real SQLite file, in front of the
 // Hookdeck fake on loopback, with its handler on loopback too.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	fake    *hookdeckfake.Server
 	api     *httptest.Server
 	dbPath  string
@@ -97,7 +97,7 @@ func attachFlow(apiURL string) *definition.Flow {
 }
 
 // newHarness builds the server; edit changes the definition first.
-func newHarness(t *testing.T, edit func(h *harness)) *harness {
+func newHarness(t testing.TB, edit func(h *harness)) *harness {
 	t.Helper()
 	fake, err := hookdeckfake.New(hookdeckfake.WithSpecDir("../testdata/hookdeck/openapi"))
 	if err != nil {
@@ -183,7 +183,7 @@ func (h *harness) stop() {
 }
 
 // signed returns a Standard-Webhooks-signed request of body with id.
-func signed(t *testing.T, url, id string, ts time.Time, body string, key string) *http.Request {
+func signed(t testing.TB, url, id string, ts time.Time, body string, key string) *http.Request {
 	t.Helper()
 	hdr, err := webhook.Signer{Secret: key}.Sign(id, ts, []byte(body))
 	if err != nil {
@@ -215,7 +215,7 @@ type answer struct {
 	raw       string
 }
 
-func do(t *testing.T, req *http.Request) answer {
+func do(t testing.TB, req *http.Request) answer {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -80,7 +80,7 @@ func attachFlow(apiURL string) *definition.Flow {
 	tok := map[string]map[string]definition.Value{"bearerAuth": {"token": {Text: hookdeckfake.DefaultAPIKey, Secret: true}}}
 	return &definition.Flow{
 		Name: "attach", Document: hookdeckDoc, Workflow: "attach-integration-to-source",
-		Servers: map[string]definition.Value{"sourcesApi": {Text: apiURL}, "integrationsApi": {Text: apiURL}},
+		Servers:     map[string]definition.Value{"sourcesApi": {Text: apiURL}, "integrationsApi": {Text: apiURL}},
 		Credentials: map[string]map[string]map[string]definition.Value{"sourcesApi": tok, "integrationsApi": tok},
 		Trigger: definition.Trigger{Webhook: &definition.Webhook{Path: hookPath, MaxBodyBytes: 4096,
 			Verify: &definition.Verify{Preset: "standard-webhooks", Secrets: []definition.Value{{Text: webhookKey, Secret: true}}, Tolerance: 5 * time.Minute}}},

@@ -159,7 +159,7 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 const insertRunQuery = `INSERT INTO runs (` + runCols + eventCols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 // dedupQuery finds the latest run of a flow and dedup key (since a time
-// when windowed). The literal dedup_key <> '' lets SQLite use the partial
+// when windowed). The literal dedup_key <> ” lets SQLite use the partial
 // index runs_dedup: a bound parameter alone does not imply it.
 func dedupQuery(windowed bool) string {
 	q := `SELECT ` + runCols + eventCols + ` FROM runs WHERE flow = ? AND dedup_key = ? AND dedup_key <> ''`

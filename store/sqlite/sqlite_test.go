@@ -208,21 +208,34 @@ func BenchmarkAccept(b *testing.B) {
 	procs := max(1, runtime.GOMAXPROCS(0))
 	b.SetParallelism((100 + procs - 1) / procs)
 	var n atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
 	body := []byte(`{"type":"order.created","data":{"id":"ord_123456"}}`)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
 		for pb.Next() {
 			i := n.Add(1)
 			r := storetest.NewRun(fmt.Sprintf("r%09d", i), "f", fmt.Sprintf("k%09d", i), time.Now())
 			r.Event = &store.Event{Body: body, BodyKept: true}
+			t0 := time.Now()
 			if _, _, err := s.Accept(bg, r, time.Hour); err != nil {
 				b.Error(err)
 				return
 			}
+			mine = append(mine, time.Since(t0))
 		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
 	})
 	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "accepts/s")
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
 }
 
 func Example() {
@@ -254,3 +267,5 @@ func Example() {
 	// run_1 accepted
 	// run_2 is a repeat of run_1
 }
+
+func sqliteOpen(path string) (*sqlite.Store, error) { return sqlite.Open(bg, path) }

@@ -269,3 +269,41 @@ func Example() {
 }
 
 func sqliteOpen(path string) (*sqlite.Store, error) { return sqlite.Open(bg, path) }
+
+// Listing a flow's runs a page at a time, newest first, with the cursor.
+func ExampleStore_List() {
+	dir, _ := os.MkdirTemp("", "weft-store")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(dir, "weft.db"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer s.Close()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 5 {
+		r := &store.Run{ID: fmt.Sprintf("run_%d", i), Flow: "orders", Workflow: "attach",
+			Trigger: store.TriggerManual, Status: store.StatusQueued, CreatedAt: at.Add(time.Duration(i) * time.Minute)}
+		if _, _, err := s.Accept(ctx, r, 0); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	f := store.Filter{Flow: "orders", Limit: 2}
+	for {
+		page, err := s.List(ctx, f)
+		if err != nil || len(page) == 0 {
+			break
+		}
+		for _, r := range page {
+			fmt.Print(r.ID, " ")
+		}
+		fmt.Println("|")
+		f.Before = page[len(page)-1].ID
+	}
+	// Output:
+	// run_4 run_3 |
+	// run_2 run_1 |
+	// run_0 |
+}

@@ -307,3 +307,77 @@ func ExampleStore_List() {
 	// run_2 run_1 |
 	// run_0 |
 }
+
+// TestOddPath opens a file whose name needs escaping in a URI, and
+// checks that this very file (not another, oddly named one) holds the data.
+func TestOddPath(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my weft?#%.db")
+	s := open(t, path)
+	if _, _, err := s.Accept(bg, storetest.NewRun("r", "f", "", storetest.T0), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%v; the directory holds %q", err, names)
+	}
+	s = open(t, path)
+	defer s.Close()
+	if _, err := s.Get(bg, "r"); err != nil {
+		t.Errorf("reopened %q: %v", path, err)
+	}
+}
+
+// TestFinishKeepsOutputs pins this store's reading of Update.Outputs: nil
+// keeps the outputs stored, a value replaces them.
+func TestFinishKeepsOutputs(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "weft.db"))
+	defer s.Close()
+	if _, _, err := s.Accept(bg, storetest.NewRun("r", "f", "", storetest.T0), 0); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		out  string
+		want string
+	}{{`{"a":1}`, `{"a":1}`}, {"", `{"a":1}`}, {`{"b":2}`, `{"b":2}`}}
+	for _, st := range steps {
+		u := store.Update{Status: store.StatusRetrying}
+		if st.out != "" {
+			u.Outputs = []byte(st.out)
+		}
+		if err := s.Finish(bg, "r", u, storetest.T0); err != nil {
+			t.Fatal(err)
+		}
+		if g, _ := s.Get(bg, "r"); string(g.Outputs) != st.want {
+			t.Errorf("after Finish with outputs %q: %s, want %s", st.out, g.Outputs, st.want)
+		}
+	}
+	if err := s.Finish(bg, "r", store.Update{Status: store.StatusDead, Outputs: []byte("{nope")}, storetest.T0); err == nil {
+		t.Error("Finish with invalid JSON outputs: no error")
+	}
+}
+
+func TestListBound(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "weft.db"))
+	defer s.Close()
+	var wg sync.WaitGroup
+	for g := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 110 {
+				s.Accept(bg, storetest.NewRun(fmt.Sprintf("r%d-%03d", g, i), "f", "", storetest.T0), 0)
+			}
+		}()
+	}
+	wg.Wait()
+	runs, err := s.List(bg, store.Filter{Limit: 1 << 30})
+	if err != nil || len(runs) != sqlite.MaxListLimit {
+		t.Errorf("List with a huge Limit = %d runs, %v; want %d", len(runs), err, sqlite.MaxListLimit)
+	}
+}

@@ -1,0 +1,5 @@
+package definition
+
+import "fmt"
+
+func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -44,7 +45,7 @@ func (s *Server) compileFlow(ctx context.Context, fd *definition.Flow) (*flow, e
 	f := &flow{def: fd}
 	loadOpts := s.opts.loadOptions
 	if loadOpts == nil {
-		loadOpts = []arazzo.Option{arazzo.WithPolicy(arazzo.Policy{LocalRoot: filepath.Dir(s.defPath())})}
+		loadOpts = []arazzo.Option{arazzo.WithPolicy(arazzo.Policy{LocalRoot: localRoot(s.defPath(), fd.Document)})}
 	}
 	doc, err := arazzo.Load(ctx, fd.Document, loadOpts...)
 	if err != nil {
@@ -186,4 +187,27 @@ func flowCredentials(fd *definition.Flow, lookup func(string) (string, bool)) op
 		}
 		return c, ok, nil
 	})
+}
+
+// localRoot is the local tree a flow's document may read by default: the
+// deepest directory holding both the definition file and the document.
+// The operator who wrote the definition chose the document; what the
+// document names stays within the tree the two share.
+func localRoot(defPath, docPath string) string {
+	a, err1 := filepath.Abs(filepath.Dir(defPath))
+	b, err2 := filepath.Abs(filepath.Dir(docPath))
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	for {
+		rel, err := filepath.Rel(a, b)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return a
+		}
+		parent := filepath.Dir(a)
+		if parent == a {
+			return a
+		}
+		a = parent
+	}
 }

@@ -107,7 +107,8 @@ func (sc *scheduler) tick(f *flow) {
 	if !s.accepting.Load() {
 		return
 	}
-	body, _ := json.Marshal(map[string]string{"flow": f.def.Name, "firedAt": now.UTC().Format(time.RFC3339Nano)})
+	body, _ := json.Marshal(map[string]any{"flow": f.def.Name, "firedAt": now.UTC().Format(time.RFC3339Nano),
+		"firedAtUnixMilli": now.UnixMilli()})
 	ev := newEvent(nil, "", body)
 	r := &store.Run{Trigger: store.TriggerSchedule, Event: &store.Event{FiredAt: now, Body: body, BodyKept: true}}
 	if _, err := s.start(ctx, f, r, ev, nil); err != nil {

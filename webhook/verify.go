@@ -79,8 +79,12 @@ func checkTime(ts, now time.Time, tol time.Duration, header string) *Error {
 	return nil
 }
 
-// decodeBase64 decodes standard base64, padded or not.
+// decodeBase64 decodes standard base64, padded or not; empty is not a
+// signature.
 func decodeBase64(s string) ([]byte, bool) {
+	if s == "" {
+		return nil, false
+	}
 	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
 		return b, true
 	}
@@ -268,7 +272,7 @@ func (v *stripeVerifier) Verify(h http.Header, body []byte, now time.Time) (Deli
 			seenT, tsText = true, val
 		case "v1":
 			v1++
-			if b, err := hex.DecodeString(val); err == nil {
+			if b, ok := hexDecode(val); ok {
 				cands = append(cands, b)
 			}
 		} // v0 and unknown schemes are ignored, as Stripe's libraries do
@@ -367,5 +371,5 @@ func (v *hmacVerifier) Verify(h http.Header, body []byte, now time.Time) (Delive
 
 func hexDecode(s string) ([]byte, bool) {
 	b, err := hex.DecodeString(s)
-	return b, err == nil
+	return b, err == nil && len(b) > 0
 }

@@ -114,6 +114,9 @@ type Delivery struct {
 	// ID is the preset's event id taken from the headers (webhook-id,
 	// x-hookdeck-eventid, X-GitHub-Delivery); "" when the preset has none
 	// in its headers (stripe, whose id is the body's "id", and hmac).
+	// Only standard-webhooks signs its id; the hookdeck and github id
+	// headers are not covered by the signature, so a replayed body can
+	// carry any id there (see docs/webhooks.md).
 	ID string
 	// Timestamp is the signed timestamp (standard-webhooks, stripe); zero
 	// for presets without one.

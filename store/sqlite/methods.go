@@ -49,7 +49,8 @@ func scanRun(sc scanner, withEvent bool) (*store.Run, error) {
 	if withEvent && hasEvent != 0 {
 		ev := &store.Event{Query: query, BodyKept: bodyKept != 0, FiredAt: fromNanos(fired)}
 		if header.Valid {
-			if err := json.Unmarshal([]byte(header.String), &ev.Header); err != nil {
+			var err error
+			if ev.Header, err = decodeHeader(header.String); err != nil {
 				return nil, fmt.Errorf("event header of run %q: %w", r.ID, err)
 			}
 		}
@@ -103,11 +104,11 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 	if ev := r.Event; ev != nil {
 		hasEvent, bodyKept, query, fired = 1, boolInt(ev.BodyKept), ev.Query, nanos(ev.FiredAt)
 		if ev.Header != nil {
-			b, err := json.Marshal(ev.Header)
+			text, err := encodeHeader(ev.Header)
 			if err != nil {
 				return nil, false, wrap("Accept", r.ID, err)
 			}
-			header = sql.NullString{String: string(b), Valid: true}
+			header = sql.NullString{String: text, Valid: true}
 		}
 		if ev.Body != nil || ev.BodyKept {
 			body = append([]byte{}, ev.Body...) // a kept empty body is a zero-length blob, not NULL
@@ -159,7 +160,7 @@ func (s *Store) Accept(ctx context.Context, r *store.Run, window time.Duration) 
 const insertRunQuery = `INSERT INTO runs (` + runCols + eventCols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 // dedupQuery finds the latest run of a flow and dedup key (since a time
-// when windowed). The literal dedup_key <> '' lets SQLite use the partial
+// when windowed). The literal dedup_key <> ” lets SQLite use the partial
 // index runs_dedup: a bound parameter alone does not imply it.
 func dedupQuery(windowed bool) string {
 	q := `SELECT ` + runCols + eventCols + ` FROM runs WHERE flow = ? AND dedup_key = ? AND dedup_key <> ''`
@@ -198,8 +199,13 @@ func (s *Store) Get(ctx context.Context, id string) (*store.Run, error) {
 	return r, nil
 }
 
+// MaxListLimit bounds one List answer: a larger f.Limit is taken as this
+// (page on with f.Before).
+const MaxListLimit = 1000
+
 // List returns the runs f selects, newest first (by CreatedAt, then id),
-// without Events. f.Before naming an unknown run is ErrNotFound.
+// without Events, at most f.Limit (0: 100; at most MaxListLimit) of them.
+// f.Before naming an unknown run is ErrNotFound.
 func (s *Store) List(ctx context.Context, f store.Filter) ([]*store.Run, error) {
 	if err := s.read(); err != nil {
 		return nil, wrap("List", "", err)
@@ -234,6 +240,7 @@ func (s *Store) List(ctx context.Context, f store.Filter) ([]*store.Run, error) 
 	if limit <= 0 {
 		limit = 100
 	}
+	limit = min(limit, MaxListLimit)
 	q := `SELECT ` + runCols + ` FROM runs`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +71,31 @@ func TestWriterSettings(t *testing.T) {
 		if err := s.rdb.QueryRow("PRAGMA " + name).Scan(&got); err != nil || got != w {
 			t.Errorf("reader PRAGMA %s = %q, %v; want %s", name, got, err, w)
 		}
+	}
+}
+
+func TestHeaderEncoding(t *testing.T) {
+	for _, h := range []map[string][]string{
+		{"Content-Type": {"application/json"}},
+		{"X-Bin": {"caf\xe9", ""}, "Ok": {"x"}, "\xff": {"y"}},
+		{},
+	} {
+		text, err := encodeHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decodeHeader(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("%q", back) != fmt.Sprintf("%q", h) {
+			t.Errorf("%q → %s → %q", h, text, back)
+		}
+	}
+	if text, _ := encodeHeader(map[string][]string{"A": {"b"}}); text != `{"A":["b"]}` {
+		t.Errorf("a UTF-8 header is stored as %s, want plain JSON", text)
+	}
+	if _, err := decodeHeader(`[["!!"]]`); err == nil {
+		t.Error("decodeHeader of bad base64: no error")
 	}
 }

@@ -109,6 +109,10 @@ type Store struct {
 	quit    chan struct{}
 	stopped chan struct{}
 
+	// onBatch, when set (by tests, before the first write), is called
+	// with the size of each batch the writer commits.
+	onBatch func(n int)
+
 	closeOnce sync.Once
 	closeErr  error
 	mu        sync.RWMutex
@@ -274,6 +278,9 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []*op) {
+	if s.onBatch != nil {
+		s.onBatch(len(batch))
+	}
 	ctx := context.Background()
 	errs := make([]error, len(batch))
 	tx, err := s.wconn.BeginTx(ctx, nil)

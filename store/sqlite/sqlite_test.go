@@ -208,21 +208,34 @@ func BenchmarkAccept(b *testing.B) {
 	procs := max(1, runtime.GOMAXPROCS(0))
 	b.SetParallelism((100 + procs - 1) / procs)
 	var n atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
 	body := []byte(`{"type":"order.created","data":{"id":"ord_123456"}}`)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
 		for pb.Next() {
 			i := n.Add(1)
 			r := storetest.NewRun(fmt.Sprintf("r%09d", i), "f", fmt.Sprintf("k%09d", i), time.Now())
 			r.Event = &store.Event{Body: body, BodyKept: true}
+			t0 := time.Now()
 			if _, _, err := s.Accept(bg, r, time.Hour); err != nil {
 				b.Error(err)
 				return
 			}
+			mine = append(mine, time.Since(t0))
 		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
 	})
 	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "accepts/s")
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
 }
 
 func Example() {
@@ -253,4 +266,118 @@ func Example() {
 	// Output:
 	// run_1 accepted
 	// run_2 is a repeat of run_1
+}
+
+func sqliteOpen(path string) (*sqlite.Store, error) { return sqlite.Open(bg, path) }
+
+// Listing a flow's runs a page at a time, newest first, with the cursor.
+func ExampleStore_List() {
+	dir, _ := os.MkdirTemp("", "weft-store")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(dir, "weft.db"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer s.Close()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 5 {
+		r := &store.Run{ID: fmt.Sprintf("run_%d", i), Flow: "orders", Workflow: "attach",
+			Trigger: store.TriggerManual, Status: store.StatusQueued, CreatedAt: at.Add(time.Duration(i) * time.Minute)}
+		if _, _, err := s.Accept(ctx, r, 0); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	f := store.Filter{Flow: "orders", Limit: 2}
+	for {
+		page, err := s.List(ctx, f)
+		if err != nil || len(page) == 0 {
+			break
+		}
+		for _, r := range page {
+			fmt.Print(r.ID, " ")
+		}
+		fmt.Println("|")
+		f.Before = page[len(page)-1].ID
+	}
+	// Output:
+	// run_4 run_3 |
+	// run_2 run_1 |
+	// run_0 |
+}
+
+// TestOddPath opens a file whose name needs escaping in a URI, and
+// checks that this very file (not another, oddly named one) holds the data.
+func TestOddPath(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my weft?#%.db")
+	s := open(t, path)
+	if _, _, err := s.Accept(bg, storetest.NewRun("r", "f", "", storetest.T0), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%v; the directory holds %q", err, names)
+	}
+	s = open(t, path)
+	defer s.Close()
+	if _, err := s.Get(bg, "r"); err != nil {
+		t.Errorf("reopened %q: %v", path, err)
+	}
+}
+
+// TestFinishKeepsOutputs pins this store's reading of Update.Outputs: nil
+// keeps the outputs stored, a value replaces them.
+func TestFinishKeepsOutputs(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "weft.db"))
+	defer s.Close()
+	if _, _, err := s.Accept(bg, storetest.NewRun("r", "f", "", storetest.T0), 0); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		out  string
+		want string
+	}{{`{"a":1}`, `{"a":1}`}, {"", `{"a":1}`}, {`{"b":2}`, `{"b":2}`}}
+	for _, st := range steps {
+		u := store.Update{Status: store.StatusRetrying}
+		if st.out != "" {
+			u.Outputs = []byte(st.out)
+		}
+		if err := s.Finish(bg, "r", u, storetest.T0); err != nil {
+			t.Fatal(err)
+		}
+		if g, _ := s.Get(bg, "r"); string(g.Outputs) != st.want {
+			t.Errorf("after Finish with outputs %q: %s, want %s", st.out, g.Outputs, st.want)
+		}
+	}
+	if err := s.Finish(bg, "r", store.Update{Status: store.StatusDead, Outputs: []byte("{nope")}, storetest.T0); err == nil {
+		t.Error("Finish with invalid JSON outputs: no error")
+	}
+}
+
+func TestListBound(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "weft.db"))
+	defer s.Close()
+	var wg sync.WaitGroup
+	for g := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 110 {
+				s.Accept(bg, storetest.NewRun(fmt.Sprintf("r%d-%03d", g, i), "f", "", storetest.T0), 0)
+			}
+		}()
+	}
+	wg.Wait()
+	runs, err := s.List(bg, store.Filter{Limit: 1 << 30})
+	if err != nil || len(runs) != sqlite.MaxListLimit {
+		t.Errorf("List with a huge Limit = %d runs, %v; want %d", len(runs), err, sqlite.MaxListLimit)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,6 +50,10 @@ type serveFlags struct {
 	logFormat     string
 	logLevel      string
 	lf            *loaderFlags
+	// loaderSet is set when a loader flag was given: the flags' policy
+	// then replaces serve's default (each flow's document reads under the
+	// directory it shares with the definition file).
+	loaderSet bool
 }
 
 func (e *env) serveCmd(args []string) error {
@@ -64,6 +69,11 @@ func (e *env) serveCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	loaderNames := map[string]bool{}
+	lfs := newFlagSet("", "", io.Discard)
+	addLoaderFlags(lfs)
+	lfs.VisitAll(func(f *flag.Flag) { loaderNames[f.Name] = true })
+	fs.Visit(func(f *flag.Flag) { sf.loaderSet = sf.loaderSet || loaderNames[f.Name] })
 	if len(pos) != 1 {
 		fs.Usage()
 		return usagef("serve: want exactly one definition file, got %d", len(pos))
@@ -117,7 +127,11 @@ func (e *env) definitionError(path string, err error) error {
 
 // serveOptions are the serve.Options of weft serve.
 func serveOptions(sf *serveFlags, logger *slog.Logger) []serve.Option {
-	return []serve.Option{serve.WithLogger(logger), serve.WithLoadOptions(sf.lf.options()...)}
+	opts := []serve.Option{serve.WithLogger(logger)}
+	if sf.loaderSet {
+		opts = append(opts, serve.WithLoadOptions(sf.lf.options()...))
+	}
+	return opts
 }
 
 // serveCheck compiles every flow of def over a throwaway store and

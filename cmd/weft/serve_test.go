@@ -469,3 +469,73 @@ func TestServeCheck(t *testing.T) {
 		t.Errorf("--check with a required variable unset: want exit 2 at a position\n%s", r)
 	}
 }
+
+// TestServeCLIDoc pins that docs/cli.md documents every flag of weft
+// serve, weft trigger and weft runs (the loader flags under "Loader
+// flags"), that weft help knows the commands, and that the loader flags
+// replace serve's default local tree.
+func TestServeCLIDoc(t *testing.T) {
+	data, err := os.ReadFile("../../docs/cli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	sect := func(heading string) string {
+		i := strings.Index(doc, "\n"+heading+"\n")
+		if i < 0 {
+			t.Fatalf("docs/cli.md has no %q section", heading)
+		}
+		s := doc[i+len(heading)+1:]
+		if j := strings.Index(s, "\n## "); j >= 0 {
+			s = s[:j]
+		}
+		return s
+	}
+	loader := sect("## Loader flags")
+	flagRE := regexp.MustCompile(`(?m)^  -([a-z][a-z-]*)`)
+	for _, c := range []struct {
+		args    []string
+		section string
+	}{
+		{[]string{"serve"}, "## weft serve"},
+		{[]string{"trigger"}, "## weft trigger, weft runs"},
+		{[]string{"runs", "list"}, "## weft trigger, weft runs"},
+		{[]string{"runs", "show"}, "## weft trigger, weft runs"},
+		{[]string{"runs", "replay"}, "## weft trigger, weft runs"},
+	} {
+		res := weft(t, "", append(c.args, "-h")...)
+		flags := flagRE.FindAllStringSubmatch(res.stderr, -1)
+		if res.code != 0 || len(flags) == 0 {
+			t.Fatalf("weft %v -h: %s", c.args, res)
+		}
+		text := sect(c.section)
+		for _, f := range flags {
+			if !strings.Contains(text, "`--"+f[1]) && !strings.Contains(loader, "`--"+f[1]) {
+				t.Errorf("docs/cli.md %q does not document weft %v's flag -%s", c.section, c.args, f[1])
+			}
+		}
+	}
+	for _, cmd := range []string{"serve", "trigger", "runs"} {
+		if r := weft(t, "", "help", cmd); r.code != 0 || !strings.Contains(r.stdout, "Usage: weft "+cmd) {
+			t.Errorf("weft help %s:\n%s", cmd, r)
+		}
+		if r := weft(t, "", "help"); !strings.Contains(r.stdout, "weft "+cmd) {
+			t.Errorf("weft help does not list %s", cmd)
+		}
+	}
+	serveTestEnv(t, "http://127.0.0.1:9/2025-07-01", "http://127.0.0.1:9/notify")
+	// serve's default tree (the directory the file and the document
+	// share, testdata) reads the workflow's descriptions; --local-root
+	// narrowed to the file's own directory refuses them, --offline alone
+	// takes weft run's default (the repository).
+	if r := weft(t, "", "serve", "--check", serveAttachDef); r.code != 0 {
+		t.Errorf("--check: %s", r)
+	}
+	r := weft(t, "", "serve", "--check", "--local-root", "../../testdata/serve", serveAttachDef)
+	if r.code != 2 || !strings.Contains(r.stderr, "outside-tree") || !strings.Contains(r.stderr, "hookdeck-attach-integration-to-source-workflow.yml:") {
+		t.Errorf("--check --local-root testdata/serve: want exit 2 and a policy diagnostic in the document\n%s", r)
+	}
+	if r := weft(t, "", "serve", "--check", "--offline", serveAttachDef); r.code != 0 {
+		t.Errorf("--check --offline: %s", r)
+	}
+}

@@ -36,7 +36,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/weftflow/weft/arazzo"
 	"github.com/weftflow/weft/internal/hookdeckfake"
 	"github.com/weftflow/weft/runtime"
 	"github.com/weftflow/weft/serve"
@@ -133,10 +132,7 @@ func example(ctx context.Context, out io.Writer) error {
 
 	// The server: its Handler on a loopback port, then Start.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// The documents' local tree is testdata (the definition's directory is
-	// serve's default, and the workflow lies beside it, in testdata/hookdeck).
-	tree := arazzo.WithPolicy(arazzo.Policy{LocalRoot: filepath.Join(root, "testdata")})
-	srv, err := serve.New(ctx, def, st, serve.WithLookupEnv(lookup), serve.WithLogger(logger), serve.WithLoadOptions(tree))
+	srv, err := serve.New(ctx, def, st, serve.WithLookupEnv(lookup), serve.WithLogger(logger))
 	if err != nil {
 		return err
 	}

@@ -320,11 +320,23 @@ func (e *env) runsShow(args []string) error {
 	if *asJSON {
 		return printJSON(e.stdout, raw)
 	}
-	var d serve.RunDetail
-	if err := json.Unmarshal(raw, &d); err != nil || d.Run == nil {
-		return exitError{code: exitFailed, msg: fmt.Sprintf("runs show: the answer is not a run: %v", err)}
+	if err := renderRun(e.stdout, raw); err != nil {
+		return exitError{code: exitFailed, msg: "runs show: " + err.Error()}
 	}
-	writeTrace(e.stdout, &d)
+	return nil
+}
+
+// renderRun decodes the admin API's answer for one run (at most
+// maxAdminAnswer bytes, as read) and writes its trace.
+func renderRun(w io.Writer, raw []byte) error {
+	var d serve.RunDetail
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return fmt.Errorf("the answer is not a run: %v", err)
+	}
+	if d.Run == nil {
+		return errors.New("the answer is not a run: it has no \"run\"")
+	}
+	writeTrace(w, &d)
 	return nil
 }
 

@@ -50,7 +50,9 @@ type weftProcess struct {
 // and waits for its listen line.
 func startWeftProcess(t *testing.T, bin, def, db string, env []string) *weftProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", def, "--listen", "127.0.0.1:0", "--store", db, "--log-level", "warn")
+	// The workflow (testdata/serve) names descriptions in testdata/hookdeck:
+	// the local tree is testdata.
+	cmd := exec.Command(bin, "serve", def, "--listen", "127.0.0.1:0", "--store", db, "--log-level", "warn", "--local-root", "../../testdata")
 	cmd.Env = append(os.Environ(), env...)
 	p := &weftProcess{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = p.stderr
@@ -70,11 +72,8 @@ func startWeftProcess(t *testing.T, bin, def, db string, env []string) *weftProc
 		close(lines)
 		p.exited <- cmd.Wait()
 	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-		}
-	})
+	// Killing a process that has exited (and was reaped) is a no-op error.
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	timeout := time.After(30 * time.Second)
 	for {
 		select {
@@ -112,9 +111,13 @@ func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds weft and runs a burst; skipped with -short")
 	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH")
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "weft")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	build := exec.Command(gobin, "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -340,7 +340,25 @@ func waitRunText(t *testing.T, server, id, text string) cliResult {
 // token.
 func TestServeAdminToken(t *testing.T) {
 	serveTestEnv(t, "http://127.0.0.1:9/2025-07-01", "http://127.0.0.1:9/notify")
-	sw := startServe(t, serveAttachDef, "--listen", "127.0.0.1:0", "--store", filepath.Join(t.TempDir(), "weft.db"))
+	sw := startServe(t, serveAttachDef, "--listen", "127.0.0.1:0", "--store", filepath.Join(t.TempDir(), "weft.db"), "--log-format", "json")
+	defer func() {
+		// --log-format json: every record is one JSON object.
+		if c := sw.stop(); c != 0 {
+			t.Errorf("exit %d after SIGTERM", c)
+		}
+		lines := strings.Split(strings.TrimSpace(sw.stderr.String()), "\n")
+		msgs := map[string]bool{}
+		for _, l := range lines {
+			var rec struct{ Msg, Level string }
+			if err := json.Unmarshal([]byte(l), &rec); err != nil || rec.Level == "" {
+				t.Errorf("a log line is not a JSON record: %q", l)
+			}
+			msgs[rec.Msg] = true
+		}
+		if !msgs["serving"] || !msgs["stopped"] {
+			t.Errorf("the JSON log lacks serving/stopped: %v", msgs)
+		}
+	}()
 	t.Setenv("WEFT_ADMIN_TOKEN", "")
 	for _, args := range [][]string{{"runs", "list"}, {"runs", "show", "x"}, {"runs", "replay", "x"}, {"trigger", "attach-source"}} {
 		r := weft(t, "", append(args, "--server", sw.base)...)

@@ -169,7 +169,7 @@ func asExit(err error) error {
 	return err
 }
 
-const runsUsage = `runs list [--flow F] [--status S] [--since T] [--limit N] [--json] [--server URL]
+const runsUsage = `runs list [--flow F] [--status S] [--since T] [--limit N] [--before ID] [--json] [--server URL]
        weft runs show ID [--json] [--server URL]
        weft runs replay ID [--server URL]
 
@@ -201,11 +201,12 @@ func (e *env) runsCmd(args []string) error {
 }
 
 func (e *env) runsList(args []string) error {
-	fs := newFlagSet("runs list", "runs list [--flow F] [--status S] [--since T] [--limit N] [--json] [--server URL]", e.stderr)
+	fs := newFlagSet("runs list", "runs list [--flow F] [--status S] [--since T] [--limit N] [--before ID] [--json] [--server URL]", e.stderr)
 	flowName := fs.String("flow", "", "only the runs of flow `F`")
 	status := fs.String("status", "", "only the runs whose status is `S`: queued, running, retrying, succeeded, failed, dead or interrupted")
 	since := fs.String("since", "", "only the runs created at or after `T`: an RFC 3339 time (2026-12-02T10:00:00Z) or a duration before now (1h30m)")
 	limit := fs.Int("limit", 0, "at most `N` runs, 1 to 1000 (default 100)")
+	before := fs.String("before", "", "only the runs created before run `ID` (the next page: the last ID of a listing)")
 	asJSON := fs.Bool("json", false, "print the runs as a JSON array")
 	server := addServerFlag(fs)
 	pos, err := parseFlags(fs, args)
@@ -240,6 +241,9 @@ func (e *env) runsList(args []string) error {
 			return usagef("runs list: --limit %d: want 1 to 1000", *limit)
 		}
 		q.Set("limit", strconv.Itoa(*limit))
+	}
+	if *before != "" {
+		q.Set("before", *before)
 	}
 	c, err := newAdminClient(*server)
 	if err != nil {

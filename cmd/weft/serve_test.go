@@ -242,7 +242,8 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("runs list --status dead --json: want []\n%s", r)
 	}
 
-	// weft trigger starts one by hand.
+	// weft trigger starts one by hand; --wait prints its trace once it
+	// ended.
 	r = weft(t, "", "trigger", "attach-source", "--input", "sourceName=by-hand", "--input", "integrationLabel=manual",
 		"--input", "provider=HMAC", "--server", sw.base)
 	manual := strings.TrimSpace(r.stdout)
@@ -252,6 +253,23 @@ func TestServeEndToEnd(t *testing.T) {
 	r = waitRun(t, sw.base, manual, "succeeded", "dead", "failed")
 	if !strings.Contains(r.stdout, "status   succeeded") || !strings.Contains(r.stdout, "trigger  manual") || !strings.Contains(r.stdout, `"sourceName":"by-hand"`) {
 		t.Errorf("the manual run:\n%s", r.stdout)
+	}
+	r = weft(t, `{"sourceName": "waited", "integrationLabel": "w", "provider": "API_KEY"}`,
+		"trigger", "attach-source", "--wait", "--inputs", "-", "--input", "provider=HMAC", "--server", sw.base)
+	if r.code != 0 || !regexp.MustCompile(`^[0-9a-f]{24}\nrun [0-9a-f]{24}  flow attach-source`).MatchString(r.stdout) ||
+		!strings.Contains(r.stdout, "status   succeeded") || !strings.Contains(r.stdout, `"provider":"HMAC"`) || !strings.Contains(r.stdout, `"sourceName":"waited"`) {
+		t.Errorf("trigger --wait (inputs from stdin, --input winning):\n%s", r)
+	}
+	// Pages: --limit 1, then --before the first page's run.
+	r = weft(t, "", "runs", "list", "--limit", "1", "--json", "--server", sw.base)
+	var page []struct{ ID string }
+	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || len(page) != 1 {
+		t.Fatalf("runs list --limit 1: %v\n%s", err, r)
+	}
+	r = weft(t, "", "runs", "list", "--before", page[0].ID, "--json", "--server", sw.base)
+	var rest []struct{ ID string }
+	if err := json.Unmarshal([]byte(r.stdout), &rest); err != nil || len(rest) != 2 || rest[0].ID == page[0].ID {
+		t.Errorf("runs list --before %s: want the 2 older runs: %v\n%s", page[0].ID, err, r)
 	}
 	// A trigger whose inputs do not validate (a number for a string) is a
 	// failed start: exit 1.
@@ -290,6 +308,12 @@ func TestServeEndToEnd(t *testing.T) {
 	r = weft(t, "", "runs", "list", "--flow", "attach-source", "--server", sw.base)
 	if !regexp.MustCompile(`(?m)^` + replay + `\s+attach-source\s+succeeded\s+1\s+replay of ` + deadID).MatchString(r.stdout) {
 		t.Errorf("runs list does not show the replay's link:\n%s", r.stdout)
+	}
+	// trigger --wait on a run that ends dead: its trace, exit 1.
+	fake.FailNext("createSource", 2, http.StatusServiceUnavailable)
+	r = weft(t, "", "trigger", "attach-source", "--wait", "--input", "sourceName=doomed", "--server", sw.base)
+	if r.code != 1 || !strings.Contains(r.stdout, "status   dead after 2 attempt(s)") || !strings.Contains(r.stderr, " dead: ") {
+		t.Errorf("trigger --wait of a run that ends dead: want its trace and exit 1\n%s", r)
 	}
 	// A succeeded run cannot be replayed (409); an unknown one is a 404.
 	r = weft(t, "", "runs", "replay", id, "--server", sw.base)

@@ -1,22 +1,26 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/weftflow/weft/serve"
+	"github.com/weftflow/weft/store"
 )
 
-const triggerUsage = `trigger FLOW [--input name=value]... [--inputs FILE|-] [--server URL]
+const triggerUsage = `trigger FLOW [--input name=value]... [--inputs FILE|-] [--wait] [--server URL]
 
 Starts a run of FLOW on a weft serve now (a manual start, through the admin API) and prints its id.
 The inputs overlay the flow's mapping; a value that reads as JSON is sent as JSON (42, true,
 {"a":1}), anything else as a string (quote it to force a string: --input 'id="42"'); --inputs reads
 a JSON or YAML object, --input wins over it. The server validates them against the workflow's inputs
-schema: a start that does not validate is recorded as failed and exits 1. The server and token are
+schema: a start that does not validate is recorded as failed and exits 1. --wait waits for the run to
+end (retries included), prints its trace and exits 0 when it succeeded, 1 otherwise. The server and token are
 those of weft runs: --server (default $WEFT_SERVER, else http://127.0.0.1:8080), $WEFT_ADMIN_TOKEN.`
 
 // maxInputsFile caps the --inputs file of weft trigger (the admin API
@@ -28,6 +32,7 @@ func (e *env) triggerCmd(args []string) error {
 	var inputs multiFlag
 	fs.Var(&inputs, "input", "an input as `name=value` (repeatable)")
 	inputsFile := fs.String("inputs", "", "read inputs from the JSON or YAML object in `FILE` (- for stdin)")
+	wait := fs.Bool("wait", false, "wait for the run to end, print its trace, and exit 0 only when it succeeded")
 	server := addServerFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -64,7 +69,40 @@ func (e *env) triggerCmd(args []string) error {
 	if err != nil {
 		return asExit(err)
 	}
-	return e.reportStart(code, acc, "manual start of "+pos[0])
+	if err := e.reportStart(code, acc, "manual start of "+pos[0]); err != nil || !*wait {
+		return err
+	}
+	return e.waitRun(c, acc.RunID)
+}
+
+// waitPoll is how often weft trigger --wait asks for the run.
+const waitPoll = 100 * time.Millisecond
+
+// waitRun polls run id until it is final, prints its trace, and fails
+// (exit 1) unless it succeeded. SIGINT stops the wait, not the run.
+func (e *env) waitRun(c *adminClient, id string) error {
+	ctx := e.context()
+	for {
+		var d serve.RunDetail
+		if _, err := c.call(ctx, http.MethodGet, "/admin/runs/"+url.PathEscape(id), nil, nil, &d); err != nil {
+			if ctx.Err() != nil {
+				return exitError{code: exitFailed, msg: fmt.Sprintf("stopped waiting for run %s (it goes on: weft runs show %s)", id, id)}
+			}
+			return asExit(err)
+		}
+		if d.Run != nil && d.Run.Status.Final() {
+			writeTrace(e.stdout, &d)
+			if d.Run.Status != store.StatusSucceeded {
+				return exitError{code: exitFailed, msg: fmt.Sprintf("run %s %s: %s", id, d.Run.Status, d.Run.Reason)}
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return exitError{code: exitFailed, msg: fmt.Sprintf("stopped waiting for run %s (it goes on: weft runs show %s)", id, id)}
+		case <-time.After(waitPoll):
+		}
+	}
 }
 
 // readInputsObject reads the JSON object of --inputs FILE (- for stdin).

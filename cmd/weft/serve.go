@@ -35,13 +35,15 @@ const (
 )
 
 const serveUsage = "serve FILE [--listen ADDR] [--store PATH] [--check] [--log-format text|json] [--log-level LEVEL] [loader flags]\n" +
+	loaderFlagsUsage + "\n" +
 	"\n" +
 	"Runs the flows of the definition FILE (docs/serve.md): each webhook flow's path, the admin API\n" +
 	"under /admin/ (bearer token, see weft help runs) and /healthz, the schedules, the workers and the\n" +
 	"notifications, over the SQLite store. SIGINT or SIGTERM stops accepting, drains the runs in flight\n" +
 	"for the file's drainTimeout and exits 0 (a second signal exits at once). --check loads the file and\n" +
-	"compiles every flow, then exits: 0 when it is sound, 2 with its diagnostics otherwise.\n" +
-	loaderFlagsUsage
+	"compiles every flow, then exits: 0 when it is sound, 2 with its diagnostics otherwise. Without\n" +
+	"loader flags a flow's document reads under the directory it shares with FILE; any loader flag\n" +
+	"replaces that by weft run's policy."
 
 // serveFlags are the flags of weft serve.
 type serveFlags struct {

@@ -28,7 +28,7 @@ const loaderFlagsUsage = `    [--allow-host HOST]... [--allow-private] [--local-
     [--offline] [--base-url URL]`
 
 // loaderHelp is the loader section of weft help.
-const loaderHelp = `Loader policy (validate, list, env, run): what the documents may make weft read.
+const loaderHelp = `Loader policy (validate, list, env, run, serve): what the documents may make weft read.
   By default a document fetched over http(s) may name only public http(s) URLs (no
   file: URL, no local path, no loopback/private/link-local address, checked when
   connecting and on every redirect); a local document may name files under its tree

@@ -54,7 +54,7 @@ func notifyContext(parent context.Context, stderr io.Writer) (ctx context.Contex
 		case <-done:
 			return
 		}
-		fmt.Fprintf(stderr, "weft: %s: stopping after the current step (send it again to exit at once)\n", signalName(first))
+		fmt.Fprintf(stderr, "weft: %s: stopping cleanly: a run stops after its current step, weft serve drains (send it again to exit at once)\n", signalName(first))
 		cancel(signalCause{first})
 		select {
 		case sig := <-ch:
